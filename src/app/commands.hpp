@@ -1,0 +1,25 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace telehealth::app {
+
+/// Runs the HTTPS server until SIGINT or SIGTERM. Returns the exit code.
+int run_serve(const std::filesystem::path& config_file);
+
+/// Applies pending migrations as the schema owner. Returns the exit code.
+int run_migrate(const std::string& database_url, const std::filesystem::path& folder);
+
+/// Recomputes the audit hash chain; prints OK with the count or the first bad
+/// event. Returns 0 only when the chain is intact.
+int run_audit_verify(const std::filesystem::path& config_file);
+
+/// Creates the demo clinic (invented people) and prints the sign-in details.
+int run_demo_seed(const std::filesystem::path& config_file);
+
+/// Creates one user; the password is read from standard input.
+int run_user_add(const std::filesystem::path& config_file, const std::string& email,
+                 const std::string& display_name, const std::string& role);
+
+}  // namespace telehealth::app

@@ -1,0 +1,59 @@
+// telehealth: the server and its operator commands.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Telehealth: video consultations, scheduling and records for small clinics"};
+  cli.require_subcommand(1);
+  std::string config_file = ".run/telehealth.json";
+  cli.add_option("--config", config_file, "Path of the JSON configuration file")
+      ->capture_default_str();
+
+  auto* serve = cli.add_subcommand("serve", "Run the HTTPS server until SIGINT or SIGTERM");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations as the schema owner");
+  std::string database_url;
+  std::string migrations = "migrations";
+  migrate->add_option("--database-url", database_url, "libpq DSN of the schema owner role")
+      ->required();
+  migrate->add_option("--migrations", migrations, "Folder of numbered .sql files")
+      ->capture_default_str();
+
+  auto* audit = cli.add_subcommand("audit", "Audit log commands");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "Check the audit hash chain end to end");
+
+  auto* demo = cli.add_subcommand("demo", "Demo data");
+  demo->require_subcommand(1);
+  auto* seed = demo->add_subcommand("seed", "Create a demo clinic with invented people");
+
+  auto* user = cli.add_subcommand("user", "User accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create a user; reads the password from stdin");
+  std::string email, display_name, role;
+  user_add->add_option("--email", email, "Sign-in email")->required();
+  user_add->add_option("--name", display_name, "Name shown to other users")->required();
+  user_add->add_option("--role", role, "patient, clinician, admin or auditor")
+      ->required()
+      ->check(CLI::IsMember({"patient", "clinician", "admin", "auditor"}));
+
+  CLI11_PARSE(cli, argc, argv);
+
+  try {
+    if (*serve) return telehealth::app::run_serve(config_file);
+    if (*migrate) return telehealth::app::run_migrate(database_url, migrations);
+    if (*verify) return telehealth::app::run_audit_verify(config_file);
+    if (*seed) return telehealth::app::run_demo_seed(config_file);
+    if (*user_add) {
+      return telehealth::app::run_user_add(config_file, email, display_name, role);
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "telehealth: " << error.what() << '\n';
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,97 @@
+#include <openssl/ssl.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <thread>
+
+#include "app/commands.hpp"
+#include "app/config.hpp"
+#include "core/log.hpp"
+#include "crypto/keyring.hpp"
+#include "http/dispatcher.hpp"
+#include "http/routes/auth_routes.hpp"
+#include "http/routes/video_routes.hpp"
+#include "http/server.hpp"
+#include "video/rooms.hpp"
+#if __has_include("http/routes/scheduling_routes.hpp")
+#include "http/routes/scheduling_routes.hpp"
+#endif
+#if __has_include("http/routes/records_routes.hpp")
+#include "http/routes/records_routes.hpp"
+#endif
+
+namespace telehealth::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// TLS 1.2 or newer only (HIPAA transmission security, NIST SP 800-52r2).
+void configure_tls(asio::ssl::context& tls, const Config& config) {
+  tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3 | asio::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(tls.native_handle(), TLS1_2_VERSION);
+  tls.use_certificate_chain_file(config.tls_certificate.string());
+  tls.use_private_key_file(config.tls_private_key.string(), asio::ssl::context::pem);
+}
+
+http::Router build_routes(http::Services& services) {
+  http::Router router;
+  http::add_auth_routes(router, services);
+#if __has_include("http/routes/scheduling_routes.hpp")
+  http::add_scheduling_routes(router, services);
+#endif
+#if __has_include("http/routes/records_routes.hpp")
+  http::add_records_routes(router, services);
+#endif
+  http::add_video_routes(router, services);
+  return router;
+}
+
+}  // namespace
+
+int run_serve(const std::filesystem::path& config_file) {
+  const Config config = load_config(config_file);
+  core::init_logging(config.log_level);
+
+  auto keyring = crypto::Keyring::open_or_create(config.keyring);
+  db::Pool pool(config.database_url, config.pool_size);
+  { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
+  core::SystemClock clock;
+  video::Rooms rooms;
+  http::Services services{pool,
+                          keyring,
+                          clock,
+                          rooms,
+                          config.sessions,
+                          {config.turn_urls, read_secret_file(config.turn_secret_file)},
+                          config.public_origin};
+  const http::Router router = build_routes(services);
+  const http::Dispatcher dispatcher(router, services);
+  const http::StaticFiles files(config.web_root);
+
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  configure_tls(tls, config);
+  asio::thread_pool workers(config.pool_size);
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.listen_host),
+                                         config.listen_port);
+  http::Server server(io, tls, endpoint, dispatcher, files, services, workers);
+  server.start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
+  core::log(core::LogLevel::info, "app", "listening",
+            {{"address", config.listen_host},
+             {"port", server.local_endpoint().port()},
+             {"origin", config.public_origin}});
+
+  std::thread second_io_thread([&io] { io.run(); });
+  io.run();
+  second_io_thread.join();
+  workers.join();
+  core::log(core::LogLevel::info, "app", "stopped");
+  return 0;
+}
+
+}  // namespace telehealth::app

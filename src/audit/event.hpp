@@ -1,0 +1,40 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/time.hpp"
+
+namespace telehealth::audit {
+
+enum class Outcome { allowed, denied, failed };
+
+const char* to_string(Outcome outcome) noexcept;
+
+/// One audit event: who did what to which patient's record, when, from where,
+/// and whether it was allowed. Ids only; no names or clinical text.
+struct Event {
+  std::string event_type;                 // e.g. "records.read", "auth.login"
+  std::optional<std::string> actor_id;    // nullopt for anonymous callers
+  std::optional<std::string> actor_role;
+  std::optional<std::string> patient_id;
+  std::optional<std::string> record_type;  // e.g. "encounter", "prescription"
+  std::optional<std::string> record_id;
+  Outcome outcome = Outcome::allowed;
+  std::string client_ip;
+  std::string user_agent;
+  std::string request_id;
+};
+
+/// An event as stored, with its place in the hash chain.
+struct StoredEvent {
+  std::int64_t seq = 0;
+  std::string id;
+  core::Seconds occurred_at;
+  Event event;
+  std::string outcome_text;  // as stored, so verify hashes what is there
+  std::string prev_hash;     // raw 32 bytes
+  std::string hash;          // raw 32 bytes
+};
+
+}  // namespace telehealth::audit

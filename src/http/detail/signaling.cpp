@@ -1,0 +1,184 @@
+#include "http/detail/signaling.hpp"
+
+#include <deque>
+
+#include <nlohmann/json.hpp>
+
+#include "core/log.hpp"
+#include "db/transaction.hpp"
+#include "http/detail/convert.hpp"
+#include "http/router.hpp"
+#include "video/consultation.hpp"
+#include "video/rooms.hpp"
+
+namespace telehealth::http::detail {
+
+namespace {
+
+using WebSocket = websocket::stream<TlsStream>;
+
+/// A seated participant's WebSocket. Frames from the other side arrive on any
+/// thread through `deliver`; they are queued and written one at a time on
+/// the connection's strand.
+class SignalingPeer : public video::Participant,
+                      public std::enable_shared_from_this<SignalingPeer> {
+ public:
+  explicit SignalingPeer(TlsStream stream) : ws_(std::move(stream)) {}
+
+  WebSocket& ws() { return ws_; }
+
+  void deliver(std::string message) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), message = std::move(message)] {
+      self->queue_.push_back(std::move(message));
+      if (!self->writing_) self->start_writer();
+    });
+  }
+
+  void close() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->ws_.async_close(websocket::close_code::normal, [self](beast::error_code) {});
+    });
+  }
+
+ private:
+  void start_writer() {
+    writing_ = true;
+    asio::co_spawn(
+        ws_.get_executor(),
+        [self = shared_from_this()]() -> asio::awaitable<void> {
+          beast::error_code ec;
+          while (!self->queue_.empty() && !ec) {
+            self->ws_.text(true);
+            co_await self->ws_.async_write(asio::buffer(self->queue_.front()),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+            self->queue_.pop_front();
+          }
+          if (ec) self->queue_.clear();
+          self->writing_ = false;
+        },
+        asio::detached);
+  }
+
+  WebSocket ws_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+};
+
+// Accepts only the message types of docs/api.md, each with its field, so the
+// server never relays arbitrary JSON between participants.
+bool is_relayable(const std::string& text) {
+  const auto message = nlohmann::json::parse(text, nullptr, false);
+  if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
+    return false;
+  }
+  const auto type = message["type"].get<std::string>();
+  if (type == "offer" || type == "answer") return message.contains("sdp");
+  if (type == "candidate") return message.contains("candidate");
+  return false;
+}
+
+struct Admission {
+  Context context;
+  video::Seat seat;
+};
+
+Admission admit(const Dispatcher& dispatcher, Services& services,
+                const IncomingRequest& incoming, const std::string& appointment_id) {
+  Admission admission;
+  dispatcher.authenticate_upgrade(incoming, admission.context);
+  auto lease = services.pool.acquire();
+  db::Transaction tx(*lease);
+  admission.seat = video::take_seat(tx, admission.context.signed_in(), appointment_id,
+                                    "consultation.join", admission.context.now);
+  return admission;
+}
+
+asio::awaitable<void> reject(TlsStream& stream, const BeastRequest& request,
+                             const core::Error& error) {
+  beast::error_code ec;
+  auto response = to_beast(error_response(error, "-"), request.version(), false);
+  co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// Closes the socket when the appointment window ends, so a consultation
+// cannot outlive the TURN credentials that carry its media.
+void close_at_window_end(const std::shared_ptr<SignalingPeer>& peer, std::chrono::seconds left) {
+  auto timer = std::make_shared<asio::steady_timer>(peer->ws().get_executor(), left);
+  std::weak_ptr<SignalingPeer> weak = peer;
+  timer->async_wait([timer, weak](beast::error_code ec) {
+    if (auto alive = weak.lock(); alive && !ec) alive->close();
+  });
+}
+
+}  // namespace
+
+bool is_signaling_path(const std::string& path, std::string& appointment_id) {
+  static const std::string prefix = "/api/appointments/";
+  static const std::string suffix = "/signal";
+  if (path.size() != prefix.size() + 36 + suffix.size()) return false;
+  if (path.rfind(prefix, 0) != 0 || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return false;
+  }
+  appointment_id = path.substr(prefix.size(), 36);
+  return is_uuid(appointment_id);
+}
+
+asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
+                                    IncomingRequest incoming, const Dispatcher& dispatcher,
+                                    Services& services, asio::thread_pool& workers,
+                                    const ServerLimits& limits) {
+  std::string appointment_id;
+  is_signaling_path(std::string(request.target().substr(0, request.target().find('?'))),
+                    appointment_id);
+  // Errors are caught here and answered after the handler, because a
+  // coroutine may not co_await inside a catch block.
+  Admission admission;
+  std::optional<core::Error> refusal;
+  try {
+    admission = co_await asio::co_spawn(
+        workers,
+        [&]() -> asio::awaitable<Admission> {
+          co_return admit(dispatcher, services, incoming, appointment_id);
+        },
+        asio::use_awaitable);
+  } catch (const core::Error& error) {
+    refusal = error;
+  } catch (const std::exception& error) {
+    core::log(core::LogLevel::error, "video", "signaling admission failed",
+              {{"detail", error.what()}});
+    refusal = core::Error(core::ErrorKind::internal, "internal error");
+  }
+  if (refusal) {
+    co_await reject(stream, request, *refusal);
+    co_return;
+  }
+
+  auto peer = std::make_shared<SignalingPeer>(std::move(stream));
+  peer->ws().read_message_max(limits.websocket_message_bytes);
+  peer->ws().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  beast::error_code ec;
+  co_await peer->ws().async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+
+  const auto& seat = admission.seat;
+  const nlohmann::json ids{{"appointment_id", seat.appointment_id},
+                           {"user_id", admission.context.signed_in().user_id},
+                           {"request_id", admission.context.request_id}};
+  core::log(core::LogLevel::info, "video", "participant joined", ids);
+  close_at_window_end(peer, seat.ends_at - admission.context.now);
+  services.rooms.join(seat.appointment_id, seat.side, peer);
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    co_await peer->ws().async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    const std::string text = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    if (is_relayable(text)) services.rooms.relay(seat.appointment_id, seat.side, text);
+  }
+  services.rooms.leave(seat.appointment_id, seat.side, peer.get());
+  core::log(core::LogLevel::info, "video", "participant left", ids);
+}
+
+}  // namespace telehealth::http::detail

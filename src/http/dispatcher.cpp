@@ -1,0 +1,149 @@
+#include "http/dispatcher.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/log.hpp"
+#include "crypto/encoding.hpp"
+#include "crypto/random.hpp"
+
+namespace telehealth::http {
+
+namespace {
+
+constexpr const char* kSessionCookie = "__Host-session";
+
+bool is_safe_method(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+std::string new_request_id() { return crypto::hex_encode(crypto::random_bytes(8)); }
+
+std::string path_of(const std::string& target) {
+  return target.substr(0, target.find('?'));
+}
+
+void log_failure(const Context& context, const core::Error& error, unsigned status) {
+  nlohmann::json fields{{"request_id", context.request_id},
+                        {"status", status},
+                        {"error", core::to_string(error.kind())}};
+  if (context.actor) fields["user_id"] = context.actor->user_id;
+  if (!error.detail().empty()) fields["detail"] = error.detail();
+  core::log(status >= 500 ? core::LogLevel::error : core::LogLevel::info, "http",
+            "request failed", fields);
+}
+
+}  // namespace
+
+std::string session_cookie(const std::string& cookie_header) {
+  const std::string key = std::string(kSessionCookie) + "=";
+  std::size_t pos = 0;
+  while (pos < cookie_header.size()) {
+    while (pos < cookie_header.size() && (cookie_header[pos] == ' ' || cookie_header[pos] == ';')) {
+      ++pos;
+    }
+    const auto end = std::min(cookie_header.find(';', pos), cookie_header.size());
+    if (cookie_header.compare(pos, key.size(), key) == 0) {
+      return cookie_header.substr(pos + key.size(), end - pos - key.size());
+    }
+    pos = end;
+  }
+  return {};
+}
+
+std::string session_set_cookie(const std::string& token, std::chrono::seconds lifetime) {
+  // __Host- prefix: the browser accepts it only with Secure, Path=/ and no
+  // Domain, so no subdomain can set or read it.
+  const auto max_age = token.empty() ? 0 : lifetime.count();
+  return std::string(kSessionCookie) + "=" + token +
+         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+}
+
+Context Dispatcher::make_context(const IncomingRequest& request, const std::string& path) const {
+  Context context;
+  context.method = request.method;
+  context.path = path;
+  context.body = request.body;
+  context.session_token = session_cookie(request.cookie_header);
+  context.client_ip = request.client_ip;
+  context.user_agent = request.user_agent.substr(0, 256);
+  context.request_id = new_request_id();
+  context.now = services_.clock.now();
+  return context;
+}
+
+void Dispatcher::check_origin(const IncomingRequest& request) const {
+  // SameSite=Strict already keeps the cookie off cross-site requests; the
+  // Origin check also rejects same-site but cross-origin writes.
+  if (request.origin != services_.public_origin) {
+    throw core::Error(core::ErrorKind::forbidden,
+                      "cross-origin request rejected: the Origin header must be " +
+                          services_.public_origin);
+  }
+}
+
+void Dispatcher::resume(Context& context, Access access) const {
+  if (access == Access::anonymous) return;
+  auto lease = services_.pool.acquire();
+  context.session = identity::resume_session(*lease, context.session_token, context.now,
+                                             services_.sessions);
+  if (!context.session) {
+    throw core::Error(core::ErrorKind::unauthenticated,
+                      "your session has ended or you are not signed in; sign in again");
+  }
+  context.actor = identity::Actor{context.session->user.id, context.session->user.role,
+                                  context.client_ip, context.user_agent, context.request_id};
+  const auto mfa = identity::mfa_state(*context.session);
+  if (access == Access::verified && mfa != identity::MfaState::done &&
+      mfa != identity::MfaState::not_required) {
+    throw core::Error(core::ErrorKind::mfa_required,
+                      "complete two-factor authentication (TOTP) to continue");
+  }
+}
+
+void Dispatcher::check_roles(const Context& context, const RouteSpec& spec) const {
+  if (spec.roles.empty() || !context.actor) return;
+  if (std::find(spec.roles.begin(), spec.roles.end(), context.actor->role) == spec.roles.end()) {
+    throw core::Error(core::ErrorKind::forbidden, "your role may not use this function");
+  }
+}
+
+Response Dispatcher::handle(const IncomingRequest& request) const {
+  Context context = make_context(request, path_of(request.target));
+  Response response;
+  try {
+    const auto match = router_.match(request.method, context.path);
+    if (!match) core::throw_not_found();
+    if (!is_safe_method(request.method)) check_origin(request);
+    context.params = match->params;
+    resume(context, match->route->spec.access);
+    check_roles(context, match->route->spec);
+    response = match->route->handler(context);
+  } catch (const core::Error& error) {
+    response = error_response(error, context.request_id);
+    log_failure(context, error, response.status);
+  } catch (const std::exception& error) {
+    const core::Error internal(core::ErrorKind::internal, "internal error", {}, error.what());
+    response = error_response(internal, context.request_id);
+    log_failure(context, internal, response.status);
+  }
+  if (context.set_session_token) {
+    response.headers.emplace_back(
+        "Set-Cookie", session_set_cookie(*context.set_session_token,
+                                         services_.sessions.absolute_lifetime));
+  }
+  response.headers.emplace_back("X-Request-Id", context.request_id);
+  // API responses may carry PHI; none may be stored by a browser or proxy.
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
+}
+
+void Dispatcher::authenticate_upgrade(const IncomingRequest& request, Context& context) const {
+  context = make_context(request, path_of(request.target));
+  // Browsers send Origin on WebSocket handshakes; checking it stops
+  // cross-site WebSocket hijacking.
+  check_origin(request);
+  resume(context, Access::verified);
+}
+
+}  // namespace telehealth::http

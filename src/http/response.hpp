@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace telehealth::http {
+
+/// What a route handler returns. The session adds the security headers,
+/// the request id and Cache-Control.
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Response json_response(unsigned status, const nlohmann::json& body);
+Response no_content();
+
+/// Maps an error kind to its HTTP status; the single place that does so.
+unsigned status_for(core::ErrorKind kind) noexcept;
+
+/// Builds the JSON error body of docs/api.md. For internal errors the client
+/// sees only a generic message and the request id, never the detail.
+Response error_response(const core::Error& error, const std::string& request_id);
+
+}  // namespace telehealth::http

@@ -1,0 +1,118 @@
+#include "http/routes/records_routes.hpp"
+
+#include "crypto/random.hpp"
+#include "db/transaction.hpp"
+#include "http/routes/scheduling_routes.hpp"
+#include "identity/policy.hpp"
+#include "records/records.hpp"
+
+namespace telehealth::http {
+
+namespace {
+
+using identity::Role;
+
+std::string require_uuid(const nlohmann::json& body, const std::string& field) {
+  auto value = require_string(body, field);
+  if (!is_uuid(value)) core::throw_invalid_field(field, "must be a UUID");
+  return value;
+}
+
+nlohmann::json encounter_json(const records::Encounter& encounter) {
+  return {{"id", encounter.id},
+          {"appointment_id", encounter.appointment_id},
+          {"clinician", person_json(encounter.clinician)},
+          {"created_at", core::format_rfc3339(encounter.created_at)},
+          {"note", encounter.note}};
+}
+
+nlohmann::json prescription_json(const records::Prescription& prescription) {
+  auto json = records::to_json(prescription.content);
+  json["id"] = prescription.id;
+  json["appointment_id"] = prescription.appointment_id;
+  json["clinician"] = person_json(prescription.clinician);
+  json["created_at"] = core::format_rfc3339(prescription.created_at);
+  return json;
+}
+
+nlohmann::json records_json(const records::PatientRecords& record_set) {
+  auto appointments = nlohmann::json::array();
+  for (const auto& appointment : record_set.appointments) {
+    appointments.push_back(appointment_json(appointment));
+  }
+  auto encounters = nlohmann::json::array();
+  for (const auto& encounter : record_set.encounters) {
+    encounters.push_back(encounter_json(encounter));
+  }
+  auto prescriptions = nlohmann::json::array();
+  for (const auto& prescription : record_set.prescriptions) {
+    prescriptions.push_back(prescription_json(prescription));
+  }
+  return {{"patient", person_json(record_set.patient)},
+          {"appointments", std::move(appointments)},
+          {"encounters", std::move(encounters)},
+          {"prescriptions", std::move(prescriptions)}};
+}
+
+Response get_records(Services& services, Context& context) {
+  auto lease = services.pool.acquire();
+  db::Transaction tx(*lease);
+  const auto access =
+      identity::authorize_patient(tx, context.signed_in(), context.param("patient_id"),
+                                  {"records", std::nullopt}, "records.read", context.now);
+  const auto record_set = records::read_records(access, services.keyring);
+  tx.commit();
+  return json_response(200, records_json(record_set));
+}
+
+// The new row's id is drawn before the access decision so that its audit
+// event names the record it allowed to be written.
+Response post_encounter(Services& services, Context& context) {
+  const auto encounter_id = crypto::new_uuid();
+  auto lease = services.pool.acquire();
+  db::Transaction tx(*lease);
+  const auto access =
+      identity::authorize_patient(tx, context.signed_in(), context.param("patient_id"),
+                                  {"encounter", encounter_id}, "encounter.create", context.now);
+
+  const auto body = context.json_body();
+  const auto appointment_id = require_uuid(body, "appointment_id");
+  const auto note = require_string(body, "note");
+  const auto encounter =
+      records::create_encounter(access, services.keyring, encounter_id, appointment_id, note);
+  tx.commit();
+  return json_response(201, encounter_json(encounter));
+}
+
+Response post_prescription(Services& services, Context& context) {
+  const auto prescription_id = crypto::new_uuid();
+  auto lease = services.pool.acquire();
+  db::Transaction tx(*lease);
+  const auto access = identity::authorize_patient(
+      tx, context.signed_in(), context.param("patient_id"), {"prescription", prescription_id},
+      "prescription.create", context.now);
+
+  const auto body = context.json_body();
+  const auto appointment_id = require_uuid(body, "appointment_id");
+  const auto content = records::parse_prescription(body);
+  const auto prescription = records::create_prescription(access, services.keyring,
+                                                         prescription_id, appointment_id, content);
+  tx.commit();
+  return json_response(201, prescription_json(prescription));
+}
+
+}  // namespace
+
+void add_records_routes(Router& router, Services& services) {
+  router.add({"GET", "/api/patients/{patient_id}/records", Access::verified,
+              {Role::patient, Role::clinician}, true},
+             [&services](Context& context) { return get_records(services, context); });
+  router.add({"POST", "/api/patients/{patient_id}/encounters", Access::verified,
+              {Role::clinician}, true},
+             [&services](Context& context) { return post_encounter(services, context); });
+  router.add({"POST", "/api/patients/{patient_id}/prescriptions", Access::verified,
+              {Role::clinician}, true},
+             [&services](Context& context) { return post_prescription(services, context); });
+}
+
+}  // namespace telehealth::http

@@ -1,0 +1,149 @@
+#include "http/server.hpp"
+
+#include "core/log.hpp"
+#include "http/detail/beast.hpp"
+#include "http/detail/convert.hpp"
+#include "http/detail/signaling.hpp"
+
+namespace telehealth::http {
+
+using namespace detail;
+
+namespace {
+
+Response simple_error(core::ErrorKind kind, const std::string& message) {
+  return error_response(core::Error(kind, message), "-");
+}
+
+}  // namespace
+
+/// One accepted TLS connection: reads requests one at a time, hands each to
+/// the dispatcher on the worker pool, and writes the response.
+class Server::Connection {
+ public:
+  Connection(Server& server, tcp::socket socket)
+      : server_(server), stream_(std::move(socket), server.tls_) {
+    beast::error_code ec;
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    // TODO: behind a reverse proxy this is the proxy's address; trust
+    // X-Forwarded-For only from a configured proxy.
+    client_ip_ = ec ? "unknown" : remote.address().to_string();
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  asio::awaitable<void> run() {
+    beast::error_code ec;
+    auto& socket = beast::get_lowest_layer(stream_);
+    socket.expires_after(server_.limits_.handshake_timeout);
+    co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+
+    beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(server_.limits_.header_bytes);
+      parser.body_limit(server_.limits_.body_bytes);
+      socket.expires_after(server_.limits_.request_timeout);
+      co_await bhttp::async_read(stream_, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == bhttp::error::body_limit) {
+        co_await write(simple_error(core::ErrorKind::too_large,
+                                    "the request body is over 64 KiB; send a smaller body"),
+                       11, false);
+        break;
+      }
+      if (ec) break;  // end of stream, timeout, or a malformed request line
+
+      BeastRequest request = parser.release();
+      const std::string path(request.target().substr(0, request.target().find('?')));
+      std::string appointment_id;
+      if (websocket::is_upgrade(request) && is_signaling_path(path, appointment_id)) {
+        socket.expires_never();
+        IncomingRequest incoming = to_incoming(request, client_ip_);
+        co_await run_signaling(std::move(stream_), std::move(request), std::move(incoming),
+                               server_.dispatcher_,
+                               server_.services_, server_.workers_, server_.limits_);
+        co_return;
+      }
+
+      const bool keep_alive = request.keep_alive();
+      const Response response = co_await respond(request, path);
+      co_await write(response, request.version(), keep_alive);
+      if (!keep_alive) break;
+      socket.expires_after(server_.limits_.keep_alive_timeout);
+    }
+    socket.expires_after(std::chrono::seconds(5));
+    co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+ private:
+  asio::awaitable<Response> respond(const BeastRequest& request, const std::string& path) {
+    if (path.rfind("/api/", 0) == 0) {
+      IncomingRequest incoming = to_incoming(request, client_ip_);
+      const Dispatcher& dispatcher = server_.dispatcher_;
+      co_return co_await asio::co_spawn(
+          server_.workers_,
+          [&dispatcher, incoming = std::move(incoming)]() -> asio::awaitable<Response> {
+            co_return dispatcher.handle(incoming);
+          },
+          asio::use_awaitable);
+    }
+    if (request.method() == bhttp::verb::get) {
+      if (auto file = server_.files_.serve(path)) co_return std::move(*file);
+    }
+    co_return simple_error(core::ErrorKind::not_found, "not found");
+  }
+
+  asio::awaitable<void> write(const Response& response, unsigned version, bool keep_alive) {
+    beast::error_code ec;
+    auto out = to_beast(response, version, keep_alive);
+    beast::get_lowest_layer(stream_).expires_after(server_.limits_.request_timeout);
+    co_await bhttp::async_write(stream_, out, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  Server& server_;
+  TlsStream stream_;
+  std::string client_ip_;
+};
+
+Server::Server(asio::io_context& io, asio::ssl::context& tls, tcp::endpoint endpoint,
+               const Dispatcher& dispatcher, const StaticFiles& files, Services& services,
+               asio::thread_pool& workers, ServerLimits limits)
+    : io_(io),
+      tls_(tls),
+      acceptor_(io, endpoint),
+      dispatcher_(dispatcher),
+      files_(files),
+      services_(services),
+      workers_(workers),
+      limits_(limits) {}
+
+tcp::endpoint Server::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void Server::start() {
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        for (;;) {
+          beast::error_code ec;
+          tcp::socket socket = co_await acceptor_.async_accept(
+              asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) {
+            core::log(core::LogLevel::warn, "http", "accept failed", {{"error", ec.message()}});
+            continue;
+          }
+          if (open_connections_.load() >= limits_.max_connections) continue;  // drops it
+          ++open_connections_;
+          auto connection = std::make_shared<Connection>(*this, std::move(socket));
+          asio::co_spawn(
+              connection->executor(),
+              [connection]() { return connection->run(); },
+              [this](std::exception_ptr) { --open_connections_; });
+        }
+      },
+      asio::detached);
+}
+
+}  // namespace telehealth::http

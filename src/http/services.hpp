@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "db/pool.hpp"
+#include "identity/sessions.hpp"
+
+namespace telehealth::crypto {
+class Keyring;
+}
+namespace telehealth::video {
+class Rooms;
+}
+
+namespace telehealth::http {
+
+struct TurnSettings {
+  std::vector<std::string> urls;  // "turn:127.0.0.1:3478?transport=udp", ...
+  std::string shared_secret;      // coturn's static-auth-secret
+};
+
+/// Everything route handlers share, owned by main and alive for the
+/// server's whole life.
+struct Services {
+  db::Pool& pool;
+  crypto::Keyring& keyring;
+  const core::Clock& clock;
+  video::Rooms& rooms;
+  identity::SessionPolicy sessions;
+  TurnSettings turn;
+  std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
+};
+
+}  // namespace telehealth::http

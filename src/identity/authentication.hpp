@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+
+#include "core/time.hpp"
+#include "db/connection.hpp"
+#include "identity/actor.hpp"
+#include "identity/sessions.hpp"
+
+namespace telehealth::crypto {
+class Keyring;
+}
+
+namespace telehealth::identity {
+
+struct SignInResult {
+  std::string token;  // for the session cookie only; never logged
+  Session session;
+};
+
+/// Checks an email and password (argon2id) and starts a session. Every
+/// attempt is audited as "auth.login". A wrong password, an unknown email and
+/// a deactivated account all throw the same invalid_credentials error, after
+/// the same argon2id work, so neither the message nor the timing tells them
+/// apart. `request` carries the client facts; its user id is ignored.
+SignInResult sign_in(db::Connection& connection, const std::string& email,
+                     const std::string& password, const Actor& request, core::Seconds now,
+                     const SessionPolicy& policy);
+
+struct TotpEnrolment {
+  std::string otpauth_uri;
+  std::string secret_base32;
+};
+
+/// Offers a new RFC 6238 secret (160 bits, SHA-1, 6 digits, 30 s) to a user
+/// who has none yet; it is kept sealed on the session until confirmed.
+TotpEnrolment begin_totp_enrolment(db::Connection& connection, const crypto::Keyring& keyring,
+                                   const Session& session, const std::string& issuer);
+
+/// Confirms the offered secret with a code from the user's authenticator,
+/// enables TOTP for the user and marks the session MFA-complete.
+void confirm_totp_enrolment(db::Connection& connection, const crypto::Keyring& keyring,
+                            const Session& session, const std::string& code,
+                            const Actor& request, core::Seconds now);
+
+/// Checks a code against the user's enrolled secret (±1 time step), rejects a
+/// step already used (replay), and marks the session MFA-complete.
+void verify_totp(db::Connection& connection, const crypto::Keyring& keyring,
+                 const Session& session, const std::string& code, const Actor& request,
+                 core::Seconds now);
+
+}  // namespace telehealth::identity

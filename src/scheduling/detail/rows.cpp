@@ -1,0 +1,26 @@
+#include "scheduling/detail/rows.hpp"
+
+#include "core/error.hpp"
+
+namespace telehealth::scheduling::detail {
+
+core::Seconds read_time(const db::Result& rows, int row, int column) {
+  const auto text = rows.text(row, column);
+  const auto parsed = core::parse_pg_timestamp(text);
+  if (!parsed) {
+    throw core::Error(core::ErrorKind::internal, "internal error", {},
+                      "unexpected timestamptz text: " + std::string(text));
+  }
+  return *parsed;
+}
+
+std::string time_param(core::Seconds t) { return core::format_rfc3339(t); }
+
+void require_role(const identity::Actor& actor, identity::Role role) {
+  if (actor.role != role) {
+    throw core::Error(core::ErrorKind::forbidden,
+                      std::string("only a ") + identity::to_string(role) + " may do this");
+  }
+}
+
+}  // namespace telehealth::scheduling::detail

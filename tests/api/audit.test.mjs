@@ -1,0 +1,106 @@
+// The audit log is append-only for the application's database role, and
+// `telehealth audit verify` detects a changed or removed event. The tamper
+// tests change the real chain as the superuser and always restore it, so the
+// suites that run after them see an intact chain.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { before, describe, test } from 'node:test';
+
+import { adminQuery, runPsql } from './support/database.mjs';
+import { appDsn, adminDsn, binary, configFile } from './support/env.mjs';
+import { newPatient } from './support/users.mjs';
+
+function auditVerify() {
+  const result = spawnSync(binary, ['--config', configFile, 'audit', 'verify'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+function assertChainIntact() {
+  const { status, output } = auditVerify();
+  assert.equal(status, 0, `audit verify failed: ${output}`);
+  assert.match(output, /\bOK\b/);
+}
+
+function assertChainNamesSeq(seq) {
+  const { status, output } = auditVerify();
+  assert.notEqual(status, 0, `audit verify did not notice the change: ${output}`);
+  assert.match(output, new RegExp(`seq ${seq}\\b`), output);
+}
+
+// Runs SQL as the superuser with triggers disabled for that session, which
+// is how someone with database access could bypass the append-only trigger.
+function asSuperuserWithoutTriggers(sql, variables) {
+  const { status, stderr } = runPsql(adminDsn, `SET session_replication_role = replica;\n${sql}`, variables);
+  assert.equal(status, 0, `psql as superuser failed: ${stderr}`);
+}
+
+// Returns a seq from the middle of the chain: neither the first nor the last
+// event, so removing it leaves a gap that verify must report.
+function middleSeq() {
+  const { first, last } = adminQuery('SELECT json_build_object(\'first\', min(seq), \'last\', max(seq)) FROM audit_events;');
+  assert.ok(last - first >= 2, `the chain is too short to tamper with its middle (${first}..${last})`);
+  return Math.floor((first + last) / 2);
+}
+
+describe('audit log', { concurrency: 1 }, () => {
+  before(async () => {
+    // A few events, so that seq 1 exists and the chain has a middle.
+    for (let i = 0; i < 3; i++) await newPatient();
+  });
+
+  const appRoleAttempts = [
+    ['app role cannot update events', "UPDATE audit_events SET outcome = 'denied' WHERE seq = 1;"],
+    ['app role cannot delete events', 'DELETE FROM audit_events WHERE seq = 1;'],
+    ['app role cannot truncate events', 'TRUNCATE audit_events;'],
+  ];
+  for (const [name, sql] of appRoleAttempts) {
+    test(name, () => {
+      const { status, stderr } = runPsql(appDsn, sql);
+      assert.notEqual(status, 0, `psql as the app role succeeded: ${sql}`);
+      assert.match(stderr, /permission denied|append-only/, stderr);
+    });
+  }
+
+  test('audit verify reports OK', () => {
+    assertChainIntact();
+  });
+
+  test('changed event detected', () => {
+    const seq = middleSeq();
+    const original = adminQuery('SELECT to_json(client_ip) FROM audit_events WHERE seq = :seq;', { seq });
+    assert.notEqual(original, '203.0.113.9');
+    try {
+      asSuperuserWithoutTriggers("UPDATE audit_events SET client_ip = '203.0.113.9' WHERE seq = :seq;", { seq });
+      assertChainNamesSeq(seq);
+    } finally {
+      asSuperuserWithoutTriggers('UPDATE audit_events SET client_ip = :\'original\' WHERE seq = :seq;', {
+        seq,
+        original,
+      });
+    }
+    assertChainIntact();
+  });
+
+  test('removed event detected', () => {
+    const seq = middleSeq();
+    const saved = adminQuery('SELECT row_to_json(a) FROM audit_events a WHERE seq = :seq;', { seq });
+    assert.equal(saved.seq, seq);
+    try {
+      asSuperuserWithoutTriggers('DELETE FROM audit_events WHERE seq = :seq;', { seq });
+      assertChainNamesSeq(seq);
+    } finally {
+      asSuperuserWithoutTriggers(
+        `INSERT INTO audit_events
+           SELECT * FROM json_populate_record(NULL::audit_events, :'row'::json)
+           ON CONFLICT (seq) DO NOTHING;`,
+        { row: JSON.stringify(saved) },
+      );
+    }
+    assertChainIntact();
+  });
+});

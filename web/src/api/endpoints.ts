@@ -1,0 +1,103 @@
+// One typed function per route of docs/api.md.
+import { request } from './client';
+import type {
+  Appointment,
+  AvailabilityRequest,
+  Clinician,
+  Encounter,
+  EncounterRequest,
+  PatientRecords,
+  Prescription,
+  PrescriptionRequest,
+  Session,
+  Slot,
+  TotpEnrolment,
+  TurnCredentials,
+} from './types';
+
+const id = encodeURIComponent;
+
+// Sign-in and MFA
+
+export function getSession(signal?: AbortSignal): Promise<Session> {
+  // The caller turns 401 into the sign-in page itself.
+  return request<Session>('GET', '/api/auth/session', { signal, quietAuthFailure: true });
+}
+
+export function signIn(email: string, password: string): Promise<Session> {
+  return request<Session>('POST', '/api/auth/login', { body: { email, password } });
+}
+
+export function signOut(): Promise<void> {
+  return request<void>('POST', '/api/auth/logout', { quietAuthFailure: true });
+}
+
+export function enrolTotp(): Promise<TotpEnrolment> {
+  return request<TotpEnrolment>('POST', '/api/auth/totp/enrol');
+}
+
+export function confirmTotp(code: string): Promise<Session> {
+  return request<Session>('POST', '/api/auth/totp/confirm', { body: { code } });
+}
+
+export function verifyTotp(code: string): Promise<Session> {
+  return request<Session>('POST', '/api/auth/totp/verify', { body: { code } });
+}
+
+// Scheduling
+
+export function listClinicians(signal?: AbortSignal): Promise<Clinician[]> {
+  return request<Clinician[]>('GET', '/api/clinicians', { signal });
+}
+
+export function publishAvailability(body: AvailabilityRequest): Promise<{ slots: Slot[] }> {
+  return request<{ slots: Slot[] }>('POST', '/api/availability', { body });
+}
+
+export function listOwnSlots(signal?: AbortSignal): Promise<Slot[]> {
+  return request<Slot[]>('GET', '/api/availability', { signal });
+}
+
+export function listFreeSlots(clinicianId: string, signal?: AbortSignal): Promise<Slot[]> {
+  return request<Slot[]>('GET', `/api/clinicians/${id(clinicianId)}/slots`, { signal });
+}
+
+export function bookAppointment(slotId: string): Promise<Appointment> {
+  return request<Appointment>('POST', '/api/appointments', { body: { slot_id: slotId } });
+}
+
+export function listAppointments(signal?: AbortSignal): Promise<Appointment[]> {
+  return request<Appointment[]>('GET', '/api/appointments', { signal });
+}
+
+export function getAppointment(appointmentId: string, signal?: AbortSignal): Promise<Appointment> {
+  return request<Appointment>('GET', `/api/appointments/${id(appointmentId)}`, { signal });
+}
+
+// Video consultation
+
+export function getTurnCredentials(appointmentId: string, signal?: AbortSignal): Promise<TurnCredentials> {
+  return request<TurnCredentials>('GET', `/api/appointments/${id(appointmentId)}/turn`, { signal });
+}
+
+/** Returns the WebSocket URL of the signaling channel, on the page's own host. */
+export function signalingUrl(appointmentId: string, location: Pick<Location, 'protocol' | 'host'>): string {
+  // Production is always HTTPS and so wss. The Vite dev server is plain HTTP
+  // and proxies ws to the backend's wss.
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${location.host}/api/appointments/${id(appointmentId)}/signal`;
+}
+
+// Records
+
+export function getPatientRecords(patientId: string, signal?: AbortSignal): Promise<PatientRecords> {
+  return request<PatientRecords>('GET', `/api/patients/${id(patientId)}/records`, { signal });
+}
+
+export function addEncounter(patientId: string, body: EncounterRequest): Promise<Encounter> {
+  return request<Encounter>('POST', `/api/patients/${id(patientId)}/encounters`, { body });
+}
+
+export function addPrescription(patientId: string, body: PrescriptionRequest): Promise<Prescription> {
+  return request<Prescription>('POST', `/api/patients/${id(patientId)}/prescriptions`, { body });
+}

@@ -1,0 +1,131 @@
+// Shapes of the JSON bodies in docs/api.md. Times are RFC 3339 strings in UTC
+// ("2026-12-04T09:30:00Z") and ids are lowercase hyphenated UUIDs.
+
+export type Role = 'patient' | 'clinician' | 'admin' | 'auditor';
+
+/** The sign-in step still due; other routes respond 403 `mfa_required` until it is done. */
+export type MfaState = 'not_required' | 'enrol' | 'verify' | 'done';
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  display_name: string;
+}
+
+export interface Session {
+  user: User;
+  mfa: MfaState;
+}
+
+export interface TotpEnrolment {
+  otpauth_uri: string;
+  /** The base32 secret, for typing into an authenticator app by hand. */
+  secret: string;
+}
+
+/** A person named inside another record. */
+export interface PersonRef {
+  id: string;
+  display_name: string;
+}
+
+export type Clinician = PersonRef;
+
+export interface Slot {
+  id: string;
+  clinician_id: string;
+  starts_at: string;
+  ends_at: string;
+  booked: boolean;
+}
+
+export interface AvailabilityRequest {
+  starts_at: string;
+  ends_at: string;
+  slot_minutes: number;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled';
+
+export interface Appointment {
+  id: string;
+  starts_at: string;
+  ends_at: string;
+  status: AppointmentStatus;
+  patient: PersonRef;
+  clinician: PersonRef;
+}
+
+export interface IceServer {
+  urls: string | string[];
+  username: string;
+  credential: string;
+}
+
+export interface TurnCredentials {
+  ice_servers: IceServer[];
+  expires_at: string;
+}
+
+export interface Encounter {
+  id: string;
+  appointment_id: string;
+  clinician: PersonRef;
+  created_at: string;
+  note: string;
+}
+
+export interface EncounterRequest {
+  appointment_id: string;
+  note: string;
+}
+
+export const DOSAGE_FORMS = [
+  'tablet',
+  'capsule',
+  'oral solution',
+  'inhaler',
+  'cream',
+  'injection',
+] as const;
+export type DosageForm = (typeof DOSAGE_FORMS)[number];
+
+export const ROUTES_OF_ADMINISTRATION = [
+  'oral',
+  'inhalation',
+  'topical',
+  'subcutaneous',
+  'intramuscular',
+  'intravenous',
+] as const;
+export type RouteOfAdministration = (typeof ROUTES_OF_ADMINISTRATION)[number];
+
+export interface PrescriptionRequest {
+  appointment_id: string;
+  drug: string;
+  strength: string;
+  form: DosageForm;
+  dose: string;
+  route: RouteOfAdministration;
+  frequency: string;
+  /** Number of units to supply; a positive integer. */
+  quantity: number;
+}
+
+export interface Prescription extends PrescriptionRequest {
+  id: string;
+  // NOTE: docs/api.md names `clinician` without a shape; this assumes the
+  // same {id, display_name} as an encounter's clinician.
+  clinician: PersonRef;
+  created_at: string;
+}
+
+export interface PatientRecords {
+  // NOTE: docs/api.md does not give the shape of `patient`; this assumes the
+  // {id, display_name} used for the patient of an appointment.
+  patient: PersonRef;
+  appointments: Appointment[];
+  encounters: Encounter[];
+  prescriptions: Prescription[];
+}

@@ -1,0 +1,163 @@
+import { useParams } from 'react-router-dom';
+import { getPatientRecords } from '../api/endpoints';
+import type { Appointment, Encounter, PatientRecords, Prescription, User } from '../api/types';
+import { useCurrentUser } from '../auth/session';
+import { formatDateTime, formatTimeRange, localTimeZone } from '../shared/time';
+import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
+import { useResource } from '../shared/useResource';
+import { EncounterForm } from './EncounterForm';
+import { PrescriptionForm } from './PrescriptionForm';
+
+/**
+ * Renders a patient's visit history: appointments, encounter notes and
+ * prescriptions. A treating clinician also gets forms to add a note or a
+ * prescription.
+ */
+export function RecordsPage() {
+  const { patientId = '' } = useParams();
+  const user = useCurrentUser();
+  const records = useResource((signal) => getPatientRecords(patientId, signal), [patientId]);
+  const isOwnRecord = user.role === 'patient' && user.id === patientId;
+  const title = isOwnRecord
+    ? 'My records'
+    : records.data
+      ? `Records for ${records.data.patient.display_name}`
+      : 'Patient records';
+
+  return (
+    <>
+      <PageTitle title={title}>{title}</PageTitle>
+      <ErrorAlert error={records.error} testId="records-error" />
+      {records.loading && !records.data && <Loading />}
+      {records.data && (
+        <>
+          {user.role === 'clinician' && <ClinicianForms records={records.data} user={user} onSaved={records.reload} />}
+          <RecordLists records={records.data} />
+        </>
+      )}
+    </>
+  );
+}
+
+interface ClinicianFormsProps {
+  records: PatientRecords;
+  user: User;
+  onSaved: () => void;
+}
+
+function ClinicianForms({ records, user, onSaved }: ClinicianFormsProps) {
+  // Notes and prescriptions belong to one of this clinician's own booked
+  // appointments with the patient.
+  const ownAppointments = records.appointments.filter(
+    (appointment) => appointment.clinician.id === user.id && appointment.status === 'booked',
+  );
+  if (ownAppointments.length === 0) {
+    return <p>You have no booked appointment with this patient, so you cannot add to the record.</p>;
+  }
+  const choice = { kind: 'select', appointments: ownAppointments } as const;
+  return (
+    <div className="two-columns">
+      <EncounterForm patientId={records.patient.id} appointmentChoice={choice} onSaved={onSaved} />
+      <PrescriptionForm patientId={records.patient.id} appointmentChoice={choice} onSaved={onSaved} />
+    </div>
+  );
+}
+
+function RecordLists({ records }: { records: PatientRecords }) {
+  const appointmentsById = new Map(records.appointments.map((appointment) => [appointment.id, appointment]));
+  return (
+    <>
+      <p>Times are in your time zone, {localTimeZone()}.</p>
+      <section aria-labelledby="records-appointments-heading">
+        <h2 id="records-appointments-heading">Appointments</h2>
+        {records.appointments.length === 0 ? (
+          <p>No appointments.</p>
+        ) : (
+          <ul className="item-list" data-testid="records-appointments">
+            {records.appointments.map((appointment) => (
+              <li key={appointment.id} className="item" data-testid="records-appointment-item" data-appointment-id={appointment.id}>
+                <span>{formatTimeRange(appointment.starts_at, appointment.ends_at)}</span>
+                <span>
+                  {appointment.clinician.display_name}
+                  {appointment.status === 'cancelled' && <span className="tag tag-cancelled">Cancelled</span>}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="records-encounters-heading">
+        <h2 id="records-encounters-heading">Encounter notes</h2>
+        {records.encounters.length === 0 ? (
+          <p>No encounter notes.</p>
+        ) : (
+          <ul className="item-list" data-testid="records-encounters">
+            {records.encounters.map((encounter) => (
+              <EncounterItem key={encounter.id} encounter={encounter} appointment={appointmentsById.get(encounter.appointment_id)} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="records-prescriptions-heading">
+        <h2 id="records-prescriptions-heading">Prescriptions</h2>
+        {records.prescriptions.length === 0 ? (
+          <p>No prescriptions.</p>
+        ) : (
+          <ul className="item-list" data-testid="records-prescriptions">
+            {records.prescriptions.map((prescription) => (
+              <PrescriptionItem
+                key={prescription.id}
+                prescription={prescription}
+                appointment={appointmentsById.get(prescription.appointment_id)}
+              />
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function AppointmentLine({ appointment }: { appointment: Appointment | undefined }) {
+  if (!appointment) return null;
+  return <p className="item-meta">Appointment {formatTimeRange(appointment.starts_at, appointment.ends_at)}</p>;
+}
+
+function EncounterItem({ encounter, appointment }: { encounter: Encounter; appointment: Appointment | undefined }) {
+  return (
+    <li className="item item-block" data-testid="encounter-item" data-encounter-id={encounter.id}>
+      <p className="item-title">
+        {encounter.clinician.display_name}, {formatDateTime(encounter.created_at)}
+      </p>
+      <AppointmentLine appointment={appointment} />
+      <p className="note-text">{encounter.note}</p>
+    </li>
+  );
+}
+
+function PrescriptionItem({ prescription, appointment }: { prescription: Prescription; appointment: Appointment | undefined }) {
+  return (
+    <li className="item item-block" data-testid="prescription-item" data-prescription-id={prescription.id}>
+      <p className="item-title">
+        {prescription.drug} {prescription.strength} {prescription.form}
+      </p>
+      <dl className="facts">
+        <dt>Dose</dt>
+        <dd>{prescription.dose}</dd>
+        <dt>Route</dt>
+        <dd>{prescription.route}</dd>
+        <dt>Frequency</dt>
+        <dd>{prescription.frequency}</dd>
+        <dt>Quantity</dt>
+        <dd>{prescription.quantity}</dd>
+        <dt>Prescriber</dt>
+        <dd>
+          {prescription.clinician.display_name}, {formatDateTime(prescription.created_at)}
+        </dd>
+      </dl>
+      <AppointmentLine appointment={appointment} />
+    </li>
+  );
+}
