@@ -27,14 +27,13 @@ server_build() {
 }
 
 # Apply the SQL migrations in CHECKOUT/migrations as the database owner role.
-# NOTE: the owner's DSN, password included, is visible in the process list
-# while migrate runs, because the CLI takes it as --database-url. The cluster
-# accepts connections only from 127.0.0.1.
+# The owner's DSN travels in the environment, not on the command line, so
+# other local users cannot read its password with `ps`.
 server_migrate() {
   local checkout=$1
   local owner_dsn_file=$2
-  "$(server_binary_path "$checkout")" migrate \
-    --database-url "$(cat "$owner_dsn_file")" --migrations "$checkout/migrations"
+  TELEHEALTH_MIGRATE_DATABASE_URL=$(cat "$owner_dsn_file") \
+    "$(server_binary_path "$checkout")" migrate --migrations "$checkout/migrations"
 }
 
 # Write the server's JSON configuration to FILE (mode 0600, because it contains

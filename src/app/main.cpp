@@ -18,7 +18,11 @@ int main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "Apply database migrations as the schema owner");
   std::string database_url;
   std::string migrations = "migrations";
-  migrate->add_option("--database-url", database_url, "libpq DSN of the schema owner role")
+  // The environment variable keeps the owner's password out of `ps` output.
+  migrate
+      ->add_option("--database-url", database_url,
+                   "libpq DSN of the schema owner role (or TELEHEALTH_MIGRATE_DATABASE_URL)")
+      ->envname("TELEHEALTH_MIGRATE_DATABASE_URL")
       ->required();
   migrate->add_option("--migrations", migrations, "Folder of numbered .sql files")
       ->capture_default_str();

@@ -19,9 +19,11 @@ const char* message_for(core::ErrorKind kind) {
 
 }  // namespace
 
-SqlError::SqlError(core::ErrorKind kind, std::string sqlstate, std::string detail)
+SqlError::SqlError(core::ErrorKind kind, std::string sqlstate, std::string detail,
+                   std::string constraint)
     : core::Error(kind, message_for(kind), {}, std::move(detail)),
-      sqlstate_(std::move(sqlstate)) {}
+      sqlstate_(std::move(sqlstate)),
+      constraint_(std::move(constraint)) {}
 
 core::ErrorKind classify_sqlstate(const std::string& sqlstate) {
   if (sqlstate == "23505" || sqlstate == "23P01") return core::ErrorKind::conflict;
@@ -41,9 +43,18 @@ void throw_if_failed(pg_conn* conn, const Result& result) {
   const char* state = native != nullptr ? PQresultErrorField(native, PG_DIAG_SQLSTATE) : nullptr;
   // No SQLSTATE means the connection itself failed (class 08).
   std::string sqlstate = state != nullptr ? state : "08006";
-  std::string detail = native != nullptr ? PQresultErrorMessage(native) : PQerrorMessage(conn);
+  // Only the primary message and the constraint name are kept: PostgreSQL's
+  // DETAIL line quotes the conflicting values, which may be PHI.
+  const char* primary =
+      native != nullptr ? PQresultErrorField(native, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  const char* constraint =
+      native != nullptr ? PQresultErrorField(native, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  std::string detail = "SQLSTATE " + sqlstate + ": ";
+  detail += primary != nullptr ? primary : PQerrorMessage(conn);
+  if (constraint != nullptr) detail += std::string(" (constraint ") + constraint + ")";
   while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
-  throw SqlError(classify_sqlstate(sqlstate), sqlstate, "SQLSTATE " + sqlstate + ": " + detail);
+  throw SqlError(classify_sqlstate(sqlstate), sqlstate, std::move(detail),
+                 constraint != nullptr ? constraint : "");
 }
 
 }  // namespace telehealth::db

@@ -14,11 +14,15 @@ namespace telehealth::db {
 /// the log only.
 class SqlError : public core::Error {
  public:
-  SqlError(core::ErrorKind kind, std::string sqlstate, std::string detail);
+  SqlError(core::ErrorKind kind, std::string sqlstate, std::string detail,
+           std::string constraint = {});
   const std::string& sqlstate() const noexcept { return sqlstate_; }
+  /// The violated constraint's name, or "" when none applies.
+  const std::string& constraint() const noexcept { return constraint_; }
 
  private:
   std::string sqlstate_;
+  std::string constraint_;
 };
 
 /// Maps a SQLSTATE to the error kind described on SqlError.

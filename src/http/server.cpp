@@ -15,6 +15,14 @@ Response simple_error(core::ErrorKind kind, const std::string& message) {
   return error_response(core::Error(kind, message), "-");
 }
 
+// Runs on the worker pool. A plain function, not a lambda: g++ 12 mishandles
+// lambda coroutines whose captures are values (the closure is destroyed twice),
+// while function parameters are safely copied into the coroutine frame.
+asio::awaitable<Response> dispatch_on_worker(const Dispatcher* dispatcher,
+                                             IncomingRequest incoming) {
+  co_return dispatcher->handle(incoming);
+}
+
 }  // namespace
 
 /// One accepted TLS connection: reads requests one at a time, hands each to
@@ -81,13 +89,9 @@ class Server::Connection {
  private:
   asio::awaitable<Response> respond(const BeastRequest& request, const std::string& path) {
     if (path.rfind("/api/", 0) == 0) {
-      IncomingRequest incoming = to_incoming(request, client_ip_);
-      const Dispatcher& dispatcher = server_.dispatcher_;
       co_return co_await asio::co_spawn(
           server_.workers_,
-          [&dispatcher, incoming = std::move(incoming)]() -> asio::awaitable<Response> {
-            co_return dispatcher.handle(incoming);
-          },
+          dispatch_on_worker(&server_.dispatcher_, to_incoming(request, client_ip_)),
           asio::use_awaitable);
     }
     if (request.method() == bhttp::verb::get) {
@@ -122,28 +126,23 @@ Server::Server(asio::io_context& io, asio::ssl::context& tls, tcp::endpoint endp
 
 tcp::endpoint Server::local_endpoint() const { return acceptor_.local_endpoint(); }
 
-void Server::start() {
-  asio::co_spawn(
-      io_,
-      [this]() -> asio::awaitable<void> {
-        for (;;) {
-          beast::error_code ec;
-          tcp::socket socket = co_await acceptor_.async_accept(
-              asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) {
-            core::log(core::LogLevel::warn, "http", "accept failed", {{"error", ec.message()}});
-            continue;
-          }
-          if (open_connections_.load() >= limits_.max_connections) continue;  // drops it
-          ++open_connections_;
-          auto connection = std::make_shared<Connection>(*this, std::move(socket));
-          asio::co_spawn(
-              connection->executor(),
-              [connection]() { return connection->run(); },
-              [this](std::exception_ptr) { --open_connections_; });
-        }
-      },
-      asio::detached);
+void Server::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+asio::awaitable<void> Server::accept_loop() {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(
+        asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      core::log(core::LogLevel::warn, "http", "accept failed", {{"error", ec.message()}});
+      continue;
+    }
+    if (open_connections_.load() >= limits_.max_connections) continue;  // drops it
+    ++open_connections_;
+    auto connection = std::make_shared<Connection>(*this, std::move(socket));
+    asio::co_spawn(connection->executor(), connection->run(),
+                   [this, connection](std::exception_ptr) { --open_connections_; });
+  }
 }
 
 }  // namespace telehealth::http

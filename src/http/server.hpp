@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -42,6 +43,7 @@ class Server {
 
  private:
   class Connection;
+  boost::asio::awaitable<void> accept_loop();
 
   boost::asio::io_context& io_;
   boost::asio::ssl::context& tls_;

@@ -10,8 +10,8 @@
 
 namespace telehealth::records {
 
-/// What a prescription orders: the fields of docs/api.md apart from the ids.
-/// This is what prescriptions.content_sealed holds, as JSON.
+/// The order of a prescription: every field of docs/api.md except the ids
+/// and the clinician. prescriptions.content_sealed contains it as JSON.
 struct PrescriptionContent {
   std::string drug;       // "amoxicillin"
   std::string strength;   // "500 mg"
@@ -38,13 +38,13 @@ inline constexpr std::int64_t kMaxQuantity = 10000;
 /// intravenously. Returns false for an unknown form or route.
 bool route_suits_form(std::string_view form, std::string_view route) noexcept;
 
-/// Reads and validates the prescription fields of a request body; other
-/// members (such as appointment_id) are ignored. Text fields are stored
+/// Reads and validates the prescription fields of a request body, and
+/// ignores other members such as appointment_id. Text fields are returned
 /// without leading and trailing whitespace.
 ///
-/// Checks every field's presence and type first and throws invalid_field
-/// (400) for the first one missing or not a string (quantity: not an
-/// integer). Then checks values in field order and throws unacceptable (422)
+/// Checks every field's presence and type first, and throws invalid_field
+/// (400) for the first one that is missing or is not a string (for quantity,
+/// not an integer). Then it checks values in field order and throws unacceptable (422)
 /// for a blank or over-long text, an unknown form or route, a route that does
 /// not suit the form (field route), or a quantity outside 1..10000. Messages
 /// never repeat the submitted values, because prescriptions are PHI.

@@ -12,7 +12,7 @@
 #include "scheduling/person.hpp"
 #include "scheduling/slots.hpp"
 
-// Appointments are PHI: they say who sees which clinician when. Every
+// Appointments are PHI because they show who sees which clinician and when. Every
 // function here that returns one appends an audit event to the caller's
 // transaction ("appointment.create", "appointment.list", "appointment.read"),
 // so the caller must commit that transaction before it sends the response.
@@ -40,17 +40,17 @@ inline constexpr int kMaxListedAppointments = 500;
 /// Books the slot `slot_id` for `patient` (who must have the patient role),
 /// copying the slot's times, and audits "appointment.create".
 ///
-/// Throws not_found (404) if no such slot of an active clinician exists,
-/// unacceptable (422) if the slot has already started, and conflict (409,
-/// field slot_id) if the slot is already booked or the patient has another
-/// booked appointment at that time. The exclusion constraints on
-/// appointments decide races between concurrent bookings.
+/// Throws not_found (404) if no such slot of an active clinician exists, and
+/// unacceptable (422) if the slot has already started. Throws conflict (409,
+/// field slot_id) if the slot is already booked or if the patient has another
+/// booked appointment at that time. The constraints on the appointments
+/// table decide races between concurrent bookings.
 Appointment book_appointment(db::Transaction& tx, const identity::Actor& patient,
                              const std::string& slot_id, core::Seconds now);
 
 /// Lists the appointments of the signed-in patient or clinician, booked or
-/// cancelled, past or upcoming, soonest first; audits "appointment.list".
-/// Other roles get forbidden.
+/// cancelled, past or upcoming, soonest first, and audits "appointment.list".
+/// Throws forbidden for other roles.
 std::vector<Appointment> list_appointments(db::Transaction& tx, const identity::Actor& actor,
                                            core::Seconds now);
 

@@ -12,9 +12,9 @@ namespace {
 using detail::read_time;
 using detail::time_param;
 
-// Builds a PostgreSQL array literal such as {a,b,c}. Only for values this
-// file generates (UUIDs and RFC 3339 times), which contain no character that
-// needs quoting; the literal then travels as a statement parameter.
+// Builds a PostgreSQL array literal such as {a,b,c}, sent as a statement
+// parameter. It quotes nothing, so it is only for values that this file
+// generates (UUIDs and RFC 3339 times), which contain no special character.
 std::string array_literal(const std::vector<std::string>& values) {
   std::string literal = "{";
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -74,7 +74,7 @@ std::vector<Slot> publish_availability(db::Transaction& tx, const identity::Acto
     throw core::Error(core::ErrorKind::conflict,
                       "starts_at: the range overlaps slots you have already published; "
                       "choose a range that does not overlap them",
-                      "starts_at", error.detail());
+                      "starts_at", detail::primary_message(error.detail()));
   }
   return slots;
 }

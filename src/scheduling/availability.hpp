@@ -10,7 +10,7 @@
 #include "scheduling/person.hpp"
 #include "scheduling/slots.hpp"
 
-// Clinicians' published availability. Slots say when a clinician is free,
+// Clinicians' published availability. Slots show when a clinician is free,
 // not who booked them, so nothing here is PHI and nothing here is audited.
 
 namespace telehealth::scheduling {
@@ -34,8 +34,8 @@ inline constexpr int kMaxListedClinicians = 1000;
 /// Cuts `request` into slots (see cut_into_slots) and inserts them all in
 /// `tx` for `clinician`, who must have the clinician role (forbidden
 /// otherwise). Throws conflict (409, field starts_at) if any slot overlaps a
-/// slot the clinician already published; the caller's rollback of `tx` then
-/// leaves none of them inserted.
+/// slot the clinician already published. The caller's rollback of `tx` then
+/// leaves none of the new slots inserted.
 std::vector<Slot> publish_availability(db::Transaction& tx, const identity::Actor& clinician,
                                        const AvailabilityRequest& request, core::Seconds now);
 

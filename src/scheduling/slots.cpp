@@ -10,8 +10,9 @@ namespace {
 
 void validate_request(const AvailabilityRequest& request, core::Seconds now) {
   if (request.slot_minutes < kMinSlotMinutes || request.slot_minutes > kMaxSlotMinutes) {
-    core::throw_unacceptable("slot_minutes", "must be between " + std::to_string(kMinSlotMinutes) +
-                                                 " and " + std::to_string(kMaxSlotMinutes));
+    core::throw_unacceptable("slot_minutes", "must be between " +
+                                                 std::to_string(kMinSlotMinutes) + " and " +
+                                                 std::to_string(kMaxSlotMinutes));
   }
   if (request.starts_at <= now) {
     core::throw_unacceptable("starts_at", "must be in the future");
@@ -20,9 +21,9 @@ void validate_request(const AvailabilityRequest& request, core::Seconds now) {
     core::throw_unacceptable("ends_at", "must be after starts_at");
   }
   if (request.ends_at - request.starts_at > kMaxAvailabilityRange) {
-    core::throw_unacceptable("ends_at", "must be at most " +
-                                            std::to_string(kMaxAvailabilityRange.count()) +
-                                            " days after starts_at; publish longer ranges in parts");
+    const auto max_days = std::to_string(kMaxAvailabilityRange.count());
+    core::throw_unacceptable("ends_at", "must be at most " + max_days + " days after starts_at;"
+                                        " publish longer ranges in parts");
   }
   if (request.ends_at - request.starts_at < std::chrono::minutes{request.slot_minutes}) {
     core::throw_unacceptable("ends_at", "the range is shorter than one slot of " +

@@ -16,7 +16,7 @@ struct TimeRange {
 
 inline constexpr std::int64_t kMinSlotMinutes = 5;
 inline constexpr std::int64_t kMaxSlotMinutes = 240;
-/// Longest range one availability request may publish.
+/// Maximum length of the range that one availability request may publish.
 inline constexpr std::chrono::days kMaxAvailabilityRange{14};
 
 /// A clinician's request to publish the range [starts_at, ends_at) as slots

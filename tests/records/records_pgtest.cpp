@@ -275,7 +275,7 @@ TEST_F(RecordsPgTest, CopiedNoteFailsToOpen) {
 TEST_F(RecordsPgTest, KeyOfOtherPatientFailsToUnwrap) {
   add_encounter("note");
   const auto other_patient = add_user("patient", "Quinn Other");
-  // Another patient's row now holds this patient's wrapped key.
+  // Another patient's row now contains this patient's wrapped key.
   database().exec_as_superuser(
       "INSERT INTO patient_keys (patient_id, kek_version, wrapped_key)"
       " SELECT $1, kek_version, wrapped_key FROM patient_keys WHERE patient_id = $2",

@@ -149,7 +149,8 @@ TEST_F(SchedulingRoutesTest, BookingFlow) {
   EXPECT_EQ(booked.body["starts_at"], "2031-03-04T09:00:00Z");
   EXPECT_EQ(booked.body["ends_at"], "2031-03-04T09:30:00Z");
   EXPECT_EQ(booked.body["status"], "booked");
-  EXPECT_EQ(booked.body["patient"], json({{"id", patient_a_id}, {"display_name", "Alice Patient"}}));
+  EXPECT_EQ(booked.body["patient"],
+            json({{"id", patient_a_id}, {"display_name", "Alice Patient"}}));
   EXPECT_EQ(booked.body["clinician"],
             json({{"id", clinician_id}, {"display_name", "Dr Ada Clinician"}}));
   EXPECT_EQ(booked.header("Cache-Control"), "no-store");

@@ -32,7 +32,8 @@ std::string rejected_field(const AvailabilityRequest& req, core::Seconds now = k
 }
 
 TEST(CutIntoSlots, CutsRangeIntoConsecutiveSlots) {
-  const auto slots = cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T10:00:00Z", 15), kNow);
+  const auto slots =
+      cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T10:00:00Z", 15), kNow);
 
   ASSERT_EQ(slots.size(), 4u);
   for (std::size_t i = 0; i < slots.size(); ++i) {
@@ -43,14 +44,16 @@ TEST(CutIntoSlots, CutsRangeIntoConsecutiveSlots) {
 }
 
 TEST(CutIntoSlots, DropsShorterRemainder) {
-  const auto slots = cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T10:10:00Z", 30), kNow);
+  const auto slots =
+      cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T10:10:00Z", 30), kNow);
 
   ASSERT_EQ(slots.size(), 2u);
   EXPECT_EQ(slots.back().ends_at, at("2031-03-04T10:00:00Z"));
 }
 
 TEST(CutIntoSlots, RangeOfExactlyOneSlot) {
-  const auto slots = cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T09:05:00Z", 5), kNow);
+  const auto slots =
+      cut_into_slots(request("2031-03-04T09:00:00Z", "2031-03-04T09:05:00Z", 5), kNow);
 
   ASSERT_EQ(slots.size(), 1u);
   EXPECT_EQ(slots[0].starts_at, at("2031-03-04T09:00:00Z"));
@@ -58,7 +61,8 @@ TEST(CutIntoSlots, RangeOfExactlyOneSlot) {
 }
 
 TEST(CutIntoSlots, KeepsSecondsOfAnUnalignedStart) {
-  const auto slots = cut_into_slots(request("2031-03-04T09:00:30Z", "2031-03-04T09:20:30Z", 10), kNow);
+  const auto slots =
+      cut_into_slots(request("2031-03-04T09:00:30Z", "2031-03-04T09:20:30Z", 10), kNow);
 
   ASSERT_EQ(slots.size(), 2u);
   EXPECT_EQ(slots[1].starts_at, at("2031-03-04T09:10:30Z"));

@@ -26,8 +26,8 @@ namespace telehealth::test {
 std::string with_database(std::string_view dsn, std::string_view database);
 
 /// A database named th_test_<16 random hex digits>, owned by
-/// telehealth_owner, with CONNECT granted to telehealth_app only and every
-/// migration in migrations/ applied as the owner. Dropped on destruction,
+/// telehealth_owner, with CONNECT revoked from PUBLIC and granted to
+/// telehealth_app, and every migration in migrations/ applied as the owner. Dropped on destruction,
 /// even while connections to it remain (DROP DATABASE ... WITH (FORCE)).
 class PgDatabase {
  public:

@@ -43,20 +43,21 @@ class SignalingPeer : public video::Participant,
  private:
   void start_writer() {
     writing_ = true;
-    asio::co_spawn(
-        ws_.get_executor(),
-        [self = shared_from_this()]() -> asio::awaitable<void> {
-          beast::error_code ec;
-          while (!self->queue_.empty() && !ec) {
-            self->ws_.text(true);
-            co_await self->ws_.async_write(asio::buffer(self->queue_.front()),
-                                           asio::redirect_error(asio::use_awaitable, ec));
-            self->queue_.pop_front();
-          }
-          if (ec) self->queue_.clear();
-          self->writing_ = false;
-        },
-        asio::detached);
+    asio::co_spawn(ws_.get_executor(), write_queue(shared_from_this()), asio::detached);
+  }
+
+  // A static function taking `self` by value rather than a capturing lambda:
+  // g++ 12 mishandles lambda coroutines with value captures.
+  static asio::awaitable<void> write_queue(std::shared_ptr<SignalingPeer> self) {
+    beast::error_code ec;
+    while (!self->queue_.empty() && !ec) {
+      self->ws_.text(true);
+      co_await self->ws_.async_write(asio::buffer(self->queue_.front()),
+                                     asio::redirect_error(asio::use_awaitable, ec));
+      self->queue_.pop_front();
+    }
+    if (ec) self->queue_.clear();
+    self->writing_ = false;
   }
 
   WebSocket ws_;
@@ -91,6 +92,11 @@ Admission admit(const Dispatcher& dispatcher, Services& services,
   admission.seat = video::take_seat(tx, admission.context.signed_in(), appointment_id,
                                     "consultation.join", admission.context.now);
   return admission;
+}
+
+asio::awaitable<Admission> admit_on_worker(const Dispatcher* dispatcher, Services* services,
+                                           IncomingRequest incoming, std::string appointment_id) {
+  co_return admit(*dispatcher, *services, incoming, appointment_id);
 }
 
 asio::awaitable<void> reject(TlsStream& stream, const BeastRequest& request,
@@ -137,10 +143,7 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
   std::optional<core::Error> refusal;
   try {
     admission = co_await asio::co_spawn(
-        workers,
-        [&]() -> asio::awaitable<Admission> {
-          co_return admit(dispatcher, services, incoming, appointment_id);
-        },
+        workers, admit_on_worker(&dispatcher, &services, incoming, appointment_id),
         asio::use_awaitable);
   } catch (const core::Error& error) {
     refusal = error;

@@ -110,7 +110,7 @@ nlohmann::json appointment_json(const scheduling::Appointment& appointment) {
 }
 
 void add_scheduling_routes(Router& router, Services& services) {
-  // Availability is not PHI; appointments name a patient and are.
+  // Availability is not PHI. Appointments name a patient, so they are.
   router.add({"GET", "/api/clinicians", Access::verified, {}, false},
              [&services](Context& context) { return list_clinicians(services, context); });
   router.add({"POST", "/api/availability", Access::verified, {Role::clinician}, false},
