@@ -4,8 +4,6 @@
 #include <chrono>
 
 #include "core/log.hpp"
-#include "crypto/encoding.hpp"
-#include "crypto/random.hpp"
 
 namespace telehealth::http {
 
@@ -16,8 +14,6 @@ constexpr const char* kSessionCookie = "__Host-session";
 bool is_safe_method(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "OPTIONS";
 }
-
-std::string new_request_id() { return crypto::hex_encode(crypto::random_bytes(8)); }
 
 std::string path_of(const std::string& target) {
   return target.substr(0, target.find('?'));
@@ -76,7 +72,7 @@ void Dispatcher::check_origin(const IncomingRequest& request) const {
   // SameSite=Strict already keeps the cookie off cross-site requests; the
   // Origin check also rejects same-site but cross-origin writes.
   if (request.origin != services_.public_origin) {
-    throw core::Error(core::ErrorKind::forbidden,
+    throw core::Error(core::ErrorKind::bad_origin,
                       "cross-origin request rejected: the Origin header must be " +
                           services_.public_origin);
   }

@@ -1,5 +1,8 @@
 #include "http/response.hpp"
 
+#include "crypto/encoding.hpp"
+#include "crypto/random.hpp"
+
 namespace telehealth::http {
 
 Response json_response(unsigned status, const nlohmann::json& body) {
@@ -8,6 +11,8 @@ Response json_response(unsigned status, const nlohmann::json& body) {
   response.body = body.dump();
   return response;
 }
+
+std::string new_request_id() { return crypto::hex_encode(crypto::random_bytes(8)); }
 
 Response no_content() {
   Response response;
@@ -24,7 +29,8 @@ unsigned status_for(core::ErrorKind kind) noexcept {
     case ErrorKind::unauthenticated:
     case ErrorKind::invalid_credentials: return 401;
     case ErrorKind::mfa_required:
-    case ErrorKind::forbidden: return 403;
+    case ErrorKind::forbidden:
+    case ErrorKind::bad_origin: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
     case ErrorKind::too_large: return 413;

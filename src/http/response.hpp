@@ -20,6 +20,10 @@ struct Response {
 };
 
 Response json_response(unsigned status, const nlohmann::json& body);
+
+/// A new random request id (16 hex digits), echoed in X-Request-Id and in
+/// error bodies so an operator can find the request in the log.
+std::string new_request_id();
 Response no_content();
 
 /// Maps an error kind to its HTTP status; the single place that does so.

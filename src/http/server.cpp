@@ -12,7 +12,11 @@ using namespace detail;
 namespace {
 
 Response simple_error(core::ErrorKind kind, const std::string& message) {
-  return error_response(core::Error(kind, message), "-");
+  const std::string request_id = new_request_id();
+  Response response = error_response(core::Error(kind, message), request_id);
+  response.headers.emplace_back("X-Request-Id", request_id);
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
 }
 
 // Runs on the worker pool. A plain function, not a lambda: g++ 12 mishandles

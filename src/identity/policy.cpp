@@ -35,6 +35,15 @@ audit::Event make_event(const Actor& actor, const std::string& patient_id, const
 
 }  // namespace
 
+void record_failed_access(db::Connection& connection, const Actor& actor,
+                          const std::string& patient_id, const RecordRef& record,
+                          const std::string& event_type, core::Seconds now) {
+  db::Transaction tx(connection);
+  audit::append(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::failed),
+                now);
+  tx.commit();
+}
+
 bool has_treating_relationship(db::Transaction& tx, const std::string& clinician_id,
                                const std::string& patient_id) {
   return !tx.exec(

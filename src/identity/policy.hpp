@@ -52,6 +52,14 @@ PatientAccess authorize_patient(db::Transaction& tx, const Actor& actor,
                                 const std::string& patient_id, const RecordRef& record,
                                 const std::string& event_type, core::Seconds now);
 
+/// Appends a "failed" event for an access that the policy allowed but whose
+/// work then failed (invalid input, an unknown appointment). It runs in its
+/// own transaction on `connection`, after the request's transaction, and the
+/// allowed event in it, rolled back.
+void record_failed_access(db::Connection& connection, const Actor& actor,
+                          const std::string& patient_id, const RecordRef& record,
+                          const std::string& event_type, core::Seconds now);
+
 /// True when `clinician_id` has a booked appointment (any time) with `patient_id`.
 bool has_treating_relationship(db::Transaction& tx, const std::string& clinician_id,
                                const std::string& patient_id);

@@ -83,6 +83,9 @@ describe('clinician TOTP', () => {
     client = signedIn.client;
     assert.equal(signedIn.response.body.mfa, 'verify');
     assertError(await client.get('/api/appointments'), 403, 'mfa_required');
+
+    // Someone with only the password must not replace the enrolled secret.
+    assertError(await client.post('/api/auth/totp/enrol'), 409, 'conflict');
   });
 
   test('verify with oathtool code', async () => {

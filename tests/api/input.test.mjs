@@ -99,7 +99,7 @@ describe('request validation', () => {
     const { client, user } = await newPatient();
     assert.equal((await client.get('/api/appointments')).status, 200);
 
-    // The server stores SHA-256 of the cookie's token; moving last_seen_at
+    // The server stores SHA-256 of the cookie's token. Moving last_seen_at
     // back past the 15-minute idle timeout makes the session idle.
     const tokenHash = createHash('sha256').update(client.sessionToken).digest('hex');
     const updated = adminQuery(
@@ -115,6 +115,7 @@ describe('request validation', () => {
     assert.equal(countRows('sessions', "token_hash = decode(:'hash', 'hex')", { hash: tokenHash }), 0);
   });
 
+  // docs/api.md gives `bad_origin` as the error code of a cross-origin write.
   test('write without Origin rejected', async () => {
     const free = await newPatient();
     const login = await new ApiClient().post(

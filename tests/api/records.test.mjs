@@ -129,6 +129,20 @@ describe('patient records', () => {
     assert.equal(countFor('prescriptions'), prescriptionsBefore);
   });
 
+  test('other patient gets 404', async () => {
+    const otherPatient = await newPatient();
+    const response = await otherPatient.client.get(recordsPath());
+    assertError(response, 404, 'not_found');
+    assert.doesNotMatch(response.text, new RegExp(noteMarker));
+
+    const events = auditEventsOfRequest(response.body.request_id);
+    assert.equal(events.length, 1);
+    assert.equal(events[0].event_type, 'records.read');
+    assert.equal(events[0].outcome, 'denied');
+    assert.equal(events[0].actor_id, otherPatient.user.id);
+    assert.equal(events[0].patient_id, patient.user.id);
+  });
+
   test('plaintext absent from database', () => {
     const sealedColumns = { encounters: 'note_sealed', prescriptions: 'content_sealed' };
     for (const [table, sealedColumn] of Object.entries(sealedColumns)) {
@@ -183,5 +197,6 @@ describe('patient records', () => {
     assert.equal(events[0].event_type, 'prescription.create');
     assert.equal(events[0].actor_id, clinician.user.id);
     assert.equal(events[0].patient_id, patient.user.id);
+    assert.equal(events[0].outcome, 'failed');
   });
 });

@@ -87,6 +87,20 @@ describe('scheduling', () => {
     assert.deepEqual(free.body.map((slot) => slot.id), [slots[1].id]);
   });
 
+  test('concurrent bookings book once', async () => {
+    const contenders = await Promise.all([newPatient(), newPatient(), newPatient()]);
+    const responses = await Promise.all(
+      contenders.map((contender) => contender.client.post('/api/appointments', { slot_id: slots[1].id })),
+    );
+
+    const statuses = responses.map((response) => response.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409], responses.map((response) => response.text).join('\n'));
+    for (const response of responses.filter((item) => item.status === 409)) {
+      assertError(response, 409, 'conflict', 'slot_id');
+    }
+    assert.equal(countRows('appointments', "slot_id = :'slot' AND status = 'booked'", { slot: slots[1].id }), 1);
+  });
+
   test('overlapping availability rejected whole', async () => {
     // 15 minutes after the first range's start for 30 minutes: the first new
     // slot overlaps the second published slot, the second new slot does not.

@@ -102,7 +102,7 @@ asio::awaitable<Admission> admit_on_worker(const Dispatcher* dispatcher, Service
 asio::awaitable<void> reject(TlsStream& stream, const BeastRequest& request,
                              const core::Error& error) {
   beast::error_code ec;
-  auto response = to_beast(error_response(error, "-"), request.version(), false);
+  auto response = to_beast(error_response(error, new_request_id()), request.version(), false);
   co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }

@@ -54,51 +54,71 @@ nlohmann::json records_json(const records::PatientRecords& record_set) {
           {"prescriptions", std::move(prescriptions)}};
 }
 
-Response get_records(Services& services, Context& context) {
+// Decides access to the patient in the route, then runs `work` with the
+// proof in the same transaction and commits. Every outcome is audited: a
+// denial by authorize_patient, success with the change, and a failure after
+// an allowed decision (bad input, say) as a "failed" event of its own,
+// because the allowed event rolls back with the request's transaction.
+template <typename Work>
+Response with_patient_access(Services& services, Context& context,
+                             const identity::RecordRef& record, const std::string& event_type,
+                             Work work) {
   auto lease = services.pool.acquire();
-  db::Transaction tx(*lease);
-  const auto access =
-      identity::authorize_patient(tx, context.signed_in(), context.param("patient_id"),
-                                  {"records", std::nullopt}, "records.read", context.now);
-  const auto record_set = records::read_records(access, services.keyring);
-  tx.commit();
-  return json_response(200, records_json(record_set));
+  const auto& patient_id = context.param("patient_id");
+  std::exception_ptr failure;
+  {
+    db::Transaction tx(*lease);
+    const auto access = identity::authorize_patient(tx, context.signed_in(), patient_id, record,
+                                                    event_type, context.now);
+    try {
+      Response response = work(access);
+      tx.commit();
+      return response;
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  identity::record_failed_access(*lease, context.signed_in(), patient_id, record, event_type,
+                                 context.now);
+  std::rethrow_exception(failure);
+}
+
+Response get_records(Services& services, Context& context) {
+  return with_patient_access(
+      services, context, {"records", std::nullopt}, "records.read",
+      [&](const identity::PatientAccess& access) {
+        return json_response(200, records_json(records::read_records(access, services.keyring)));
+      });
 }
 
 // The new row's id is drawn before the access decision so that its audit
 // event names the record it allowed to be written.
 Response post_encounter(Services& services, Context& context) {
   const auto encounter_id = crypto::new_uuid();
-  auto lease = services.pool.acquire();
-  db::Transaction tx(*lease);
-  const auto access =
-      identity::authorize_patient(tx, context.signed_in(), context.param("patient_id"),
-                                  {"encounter", encounter_id}, "encounter.create", context.now);
-
-  const auto body = context.json_body();
-  const auto appointment_id = require_uuid(body, "appointment_id");
-  const auto note = require_string(body, "note");
-  const auto encounter =
-      records::create_encounter(access, services.keyring, encounter_id, appointment_id, note);
-  tx.commit();
-  return json_response(201, encounter_json(encounter));
+  return with_patient_access(
+      services, context, {"encounter", encounter_id}, "encounter.create",
+      [&](const identity::PatientAccess& access) {
+        const auto body = context.json_body();
+        const auto appointment_id = require_uuid(body, "appointment_id");
+        const auto note = require_string(body, "note");
+        return json_response(201, encounter_json(records::create_encounter(
+                                      access, services.keyring, encounter_id, appointment_id,
+                                      note)));
+      });
 }
 
 Response post_prescription(Services& services, Context& context) {
   const auto prescription_id = crypto::new_uuid();
-  auto lease = services.pool.acquire();
-  db::Transaction tx(*lease);
-  const auto access = identity::authorize_patient(
-      tx, context.signed_in(), context.param("patient_id"), {"prescription", prescription_id},
-      "prescription.create", context.now);
-
-  const auto body = context.json_body();
-  const auto appointment_id = require_uuid(body, "appointment_id");
-  const auto content = records::parse_prescription(body);
-  const auto prescription = records::create_prescription(access, services.keyring,
-                                                         prescription_id, appointment_id, content);
-  tx.commit();
-  return json_response(201, prescription_json(prescription));
+  return with_patient_access(
+      services, context, {"prescription", prescription_id}, "prescription.create",
+      [&](const identity::PatientAccess& access) {
+        const auto body = context.json_body();
+        const auto appointment_id = require_uuid(body, "appointment_id");
+        const auto content = records::parse_prescription(body);
+        return json_response(201, prescription_json(records::create_prescription(
+                                      access, services.keyring, prescription_id,
+                                      appointment_id, content)));
+      });
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ export class ApiClient {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
-  // Stores each Set-Cookie of the response; Max-Age=0 or an empty value
+  // Stores each Set-Cookie of the response. Max-Age=0 or an empty value
   // removes the cookie.
   storeCookies(headers) {
     for (const line of headers.getSetCookie()) {
@@ -65,8 +65,8 @@ export class ApiClient {
   /**
    * Sends a request and returns `{status, headers, text, body}`, where body is
    * the parsed JSON or undefined. Options: `json` (a value to send as JSON),
-   * `body` (a raw string), `origin` (the Origin header; defaults to the
-   * server's origin, and null leaves it out), `headers` (more headers).
+   * `body` (a raw string), `origin` and `headers` (more headers). `origin` is
+   * the Origin header, which defaults to the server's origin. Null leaves it out.
    */
   async request(method, path, options = {}) {
     const headers = { ...(options.headers ?? {}) };

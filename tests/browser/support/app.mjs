@@ -18,9 +18,9 @@ export async function signIn(page, user) {
 }
 
 /**
- * Completes TOTP enrolment on the enrolment page: reads the secret shown as
- * text, computes the current code with oathtool and confirms it.
- * Returns the secret and whether the QR code image was shown.
+ * Completes TOTP enrolment on the enrolment page. It reads the secret shown
+ * as text, computes the current code with oathtool and confirms it, then
+ * returns the secret, the QR code image's src and the confirmation body.
  */
 export async function enrolTotp(page) {
   const secretElement = page.getByTestId('totp-secret');

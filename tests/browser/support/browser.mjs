@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-/** Debian's Chromium; playwright-core downloads no browser of its own here. */
+/** Debian's Chromium package, because playwright-core cannot download a browser of its own here. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 // --no-sandbox: the tests run as root, where Chromium's sandbox cannot start.

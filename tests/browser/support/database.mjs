@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 
 /**
- * Runs one SQL statement and returns the first column of the first row as a
- * string. `variables` become psql variables, so the statement quotes them
+ * Runs one SQL statement and returns its output as psql prints it unaligned
+ * and without headers (-A -t), trimmed. `variables` become psql variables, so the statement quotes them
  * with :'name' and no value is pasted into the SQL text.
  */
 export function queryScalar(adminDsn, sql, variables = {}) {
@@ -23,7 +23,7 @@ export function queryCount(adminDsn, sql, variables = {}) {
   const text = queryScalar(adminDsn, sql, variables);
   const count = Number(text);
   if (!Number.isInteger(count)) {
-    throw new Error(`Expected a count from psql, got "${text}" for: ${sql}`);
+    throw new Error(`psql returned "${text}", not a count, for: ${sql}`);
   }
   return count;
 }

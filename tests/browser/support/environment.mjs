@@ -10,7 +10,7 @@ const REQUIRED_VARIABLES = {
   TELEHEALTH_TEST_ADMIN_DSN: 'a libpq connection string of the test database as a superuser',
 };
 
-/** Reads and checks the test environment; throws one error that lists every missing variable. */
+/** Reads and checks the test environment. Throws one error that lists every missing variable. */
 export function readTestEnvironment() {
   const missing = Object.entries(REQUIRED_VARIABLES).filter(([name]) => !process.env[name]);
   if (missing.length > 0) {

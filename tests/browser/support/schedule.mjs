@@ -27,10 +27,10 @@ export function formatLocalTime(instant) {
  * because the server lists and books only slots that have not started.
  *
  * The form takes a start and an end on one date, so a range that would run
- * past midnight changes: when midnight is inside the join window, the range
- * starts at midnight on the next day; otherwise it ends at 23:59, with slots
- * no longer than the shortened range. The first slot's join window is open
- * at `now` in every case.
+ * past midnight is moved or shortened. When midnight is inside the join
+ * window, the range starts at midnight on the next day. Otherwise it ends at
+ * 23:59, with slots no longer than the shortened range. The first slot's
+ * join window is open at `now` in every case.
  */
 export function planAvailability(now, { leadSeconds = 30, rangeMinutes = 30, slotMinutes = 15 } = {}) {
   let start = new Date(Math.ceil((now.getTime() + leadSeconds * 1000) / MINUTE_MS) * MINUTE_MS);

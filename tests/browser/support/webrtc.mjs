@@ -13,7 +13,7 @@ export async function waitForCallStatus(page, status, timeoutMs) {
       { timeout: timeoutMs, polling: 250 },
     );
   } catch (error) {
-    const shown = await page
+    const pageState = await page
       .evaluate(() => ({
         status: document.querySelector('[data-testid="call-status"]')?.textContent,
         detail: document.querySelector('[data-testid="call-status-detail"]')?.textContent,
@@ -22,7 +22,8 @@ export async function waitForCallStatus(page, status, timeoutMs) {
       .catch(() => ({}));
     throw new Error(
       `call status did not become "${status}" within ${timeoutMs} ms; the page shows ` +
-        `status "${shown.status}", detail "${shown.detail}"${shown.error ? `, error "${shown.error}"` : ''}`,
+        `status "${pageState.status}", detail "${pageState.detail}"` +
+        (pageState.error ? `, error "${pageState.error}"` : ''),
       { cause: error },
     );
   }
@@ -31,8 +32,8 @@ export async function waitForCallStatus(page, status, timeoutMs) {
 /**
  * Returns the selected ICE candidate pair with its local and remote
  * candidates, or null when there is no peer connection or no selected pair.
- * The pair is the transport's selectedCandidatePairId; without one, a
- * succeeded pair marked selected or nominated.
+ * The pair is the one that the transport's selectedCandidatePairId names.
+ * Without that id, it is a succeeded pair marked selected or nominated.
  */
 export async function readSelectedCandidatePair(page) {
   return page.evaluate(async () => {
@@ -98,7 +99,7 @@ export async function readPeerConfiguration(page) {
   });
 }
 
-/** Returns the size of the frames a <video> element is playing; 0 by 0 until the first frame. */
+/** Returns the size of the frames a <video> element is playing, which is 0 by 0 until the first frame. */
 export async function readVideoSize(page, testId) {
   return page.getByTestId(testId).evaluate((video) => ({ width: video.videoWidth, height: video.videoHeight }));
 }
