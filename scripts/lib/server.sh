@@ -16,9 +16,11 @@ server_binary_path() {
 # symbols, warnings as errors), so switching between them never rebuilds.
 server_build() {
   local checkout=$1
-  # ccache then keys on paths relative to the checkout, so a fresh clone in
-  # another folder (as CI makes) reuses earlier compilations.
+  # ccache then keys on paths relative to the checkout and ignores the build
+  # folder's absolute path (which -g records), so a fresh clone in another
+  # folder, as CI makes, reuses earlier compilations.
   export CCACHE_BASEDIR="$checkout"
+  export CCACHE_NOHASHDIR=1
   cmake -S "$checkout" -B "$checkout/build" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELEHEALTH_WERROR=ON
   cmake --build "$checkout/build"

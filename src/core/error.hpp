@@ -5,14 +5,14 @@
 
 namespace telehealth::core {
 
-/// What went wrong, in the terms the HTTP layer maps to a status code. Domain
-/// code throws these; only src/http knows the numbers.
+/// The kinds of failure. Domain code throws them, and only src/http maps them
+/// to HTTP status codes.
 enum class ErrorKind {
   malformed,        // the input cannot be parsed at all (400)
   invalid_field,    // a field is missing or has the wrong type (400)
   unacceptable,     // well-formed but not acceptable, e.g. end before start (422)
   unauthenticated,  // no session, or it expired (401)
-  invalid_credentials,  // sign-in failed; never says which part (401)
+  invalid_credentials,  // sign-in failed, without naming which part (401)
   mfa_required,     // TOTP not completed in this session (403)
   forbidden,        // the role may not do this (403)
   bad_origin,       // a state-changing request from another origin (403)
@@ -53,7 +53,7 @@ class Error : public std::runtime_error {
 [[noreturn]] void throw_unacceptable(const std::string& field, const std::string& problem);
 
 /// Throws not_found with the generic message used for every hidden record, so
-/// the response never tells a denied record from a missing one.
+/// a denied record cannot be told apart from a missing one.
 [[noreturn]] void throw_not_found();
 
 const char* to_string(ErrorKind kind) noexcept;

@@ -78,7 +78,13 @@ std::optional<Seconds> parse_with_separator(std::string_view text, char separato
   if (!local) return std::nullopt;
   const auto offset = parse_offset(text.substr(end));
   if (!offset) return std::nullopt;
-  return *local - *offset;
+  // An offset can move a time past year 9999, which format_rfc3339 and
+  // PostgreSQL's text output would then print with five digits.
+  const Seconds utc = *local - *offset;
+  static constexpr auto kFirst = std::chrono::sys_days{std::chrono::year{1} / 1 / 1};
+  static constexpr auto kAfterLast = std::chrono::sys_days{std::chrono::year{10000} / 1 / 1};
+  if (utc < kFirst || utc >= kAfterLast) return std::nullopt;
+  return utc;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "http/context.hpp"
 
 #include "core/error.hpp"
+#include "http/router.hpp"
 
 namespace telehealth::http {
 
@@ -35,7 +36,18 @@ std::string require_string(const nlohmann::json& body, const std::string& field)
   const auto found = body.find(field);
   if (found == body.end() || found->is_null()) core::throw_invalid_field(field, "is required");
   if (!found->is_string()) core::throw_invalid_field(field, "must be a string");
-  return found->get<std::string>();
+  auto value = found->get<std::string>();
+  // libpq passes parameters as C strings, so a NUL would silently cut the value.
+  if (value.find('\0') != std::string::npos) {
+    core::throw_invalid_field(field, "must not contain NUL characters");
+  }
+  return value;
+}
+
+std::string require_uuid(const nlohmann::json& body, const std::string& field) {
+  const auto value = require_string(body, field);
+  if (!is_uuid(value)) core::throw_invalid_field(field, "must be a UUID");
+  return canonical_uuid(value);
 }
 
 std::int64_t require_integer(const nlohmann::json& body, const std::string& field) {

@@ -38,6 +38,9 @@ struct Context {
 
 /// Reads a required string field; throws invalid_field naming it otherwise.
 std::string require_string(const nlohmann::json& body, const std::string& field);
+/// Reads a required UUID field in canonical (lowercase) form; throws
+/// invalid_field naming it otherwise.
+std::string require_uuid(const nlohmann::json& body, const std::string& field);
 /// Reads a required integer field; throws invalid_field naming it otherwise.
 std::int64_t require_integer(const nlohmann::json& body, const std::string& field);
 /// Reads a required RFC 3339 time field; throws invalid_field naming it otherwise.

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 namespace telehealth::http {
 
@@ -62,7 +63,7 @@ Context Dispatcher::make_context(const IncomingRequest& request, const std::stri
   context.body = request.body;
   context.session_token = session_cookie(request.cookie_header);
   context.client_ip = request.client_ip;
-  context.user_agent = request.user_agent.substr(0, 256);
+  context.user_agent = core::sanitize_utf8(request.user_agent, 256);
   context.request_id = new_request_id();
   context.now = services_.clock.now();
   return context;

@@ -10,7 +10,7 @@
 
 namespace telehealth::http {
 
-/// What a route handler returns. The session adds the security headers,
+/// A route handler's result. The connection adds the security headers,
 /// the request id and Cache-Control.
 struct Response {
   unsigned status = 200;

@@ -26,7 +26,7 @@ bool match_segments(const std::vector<std::string>& pattern, const std::vector<s
     const auto& want = pattern[i];
     if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
       if (!is_uuid(path[i])) return false;
-      params[want.substr(1, want.size() - 2)] = path[i];
+      params[want.substr(1, want.size() - 2)] = canonical_uuid(path[i]);
     } else if (want != path[i]) {
       return false;
     }
@@ -43,6 +43,11 @@ bool is_uuid(const std::string& text) {
     if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
   }
   return true;
+}
+
+std::string canonical_uuid(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 void Router::add(RouteSpec spec, Handler handler) {

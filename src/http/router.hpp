@@ -45,7 +45,8 @@ class Router {
     std::map<std::string, std::string> params;
   };
   /// Finds the route for `method` and `path`. Path parameters must be UUIDs,
-  /// so a malformed id is a 404 like any unknown path.
+  /// so a malformed id is a 404 like any unknown path; they are returned in
+  /// canonical (lowercase) form.
   std::optional<Match> match(const std::string& method, const std::string& path) const;
 
   const std::vector<Route>& routes() const noexcept { return routes_; }
@@ -56,5 +57,10 @@ class Router {
 
 /// True for a lowercase or uppercase hyphenated UUID.
 bool is_uuid(const std::string& text);
+
+/// The lowercase form PostgreSQL prints. Ids are compared, hashed into the
+/// audit chain and bound into associated data as text, so every id from a
+/// request is made canonical first.
+std::string canonical_uuid(std::string text);
 
 }  // namespace telehealth::http

@@ -28,7 +28,7 @@ struct ServerLimits {
 };
 
 /// The HTTPS and WebSocket server. Connections run as coroutines on the I/O
-/// threads; route handlers, which block on PostgreSQL, run on `workers` so
+/// threads. Route handlers block on PostgreSQL, so they run on `workers` and
 /// the I/O threads never wait for the database.
 class Server {
  public:

@@ -93,13 +93,28 @@ TotpEnrolment begin_totp_enrolment(db::Connection& connection, const crypto::Key
     throw core::Error(core::ErrorKind::conflict,
                       "TOTP is already enrolled; sign in with a code from your authenticator");
   }
-  const auto secret = crypto::random_secret(kTotpSecretBytes);
-  const auto sealed = keyring.wrap(secret, "sessions.pending_totp:" + session.user.id);
-  connection.exec(
-      "UPDATE sessions SET pending_totp_sealed = $2, pending_totp_kek_version = $3"
-      " WHERE token_hash = $1",
-      {db::bytea_param({session.token_hash.begin(), session.token_hash.end()}),
-       bytes_param(sealed.sealed), std::to_string(sealed.kek_version)});
+  const db::Param token_hash =
+      db::bytea_param({session.token_hash.begin(), session.token_hash.end()});
+  const std::string associated_data = "sessions.pending_totp:" + session.user.id;
+
+  // A reload of the enrolment page offers the secret already pending in this
+  // session, so a code from an app that scanned the first QR code still works.
+  const auto pending = connection.exec(
+      "SELECT pending_totp_sealed, pending_totp_kek_version FROM sessions"
+      " WHERE token_hash = $1 AND pending_totp_sealed IS NOT NULL",
+      {token_hash});
+  crypto::SecretBytes secret;
+  if (!pending.empty()) {
+    secret = keyring.unwrap({static_cast<int>(pending.integer(0, 1)), pending.bytes(0, 0)},
+                            associated_data);
+  } else {
+    secret = crypto::random_secret(kTotpSecretBytes);
+    const auto sealed = keyring.wrap(secret, associated_data);
+    connection.exec(
+        "UPDATE sessions SET pending_totp_sealed = $2, pending_totp_kek_version = $3"
+        " WHERE token_hash = $1",
+        {token_hash, bytes_param(sealed.sealed), std::to_string(sealed.kek_version)});
+  }
 
   TotpEnrolment enrolment;
   enrolment.secret_base32 = crypto::base32_encode(secret.bytes());

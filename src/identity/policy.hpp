@@ -9,7 +9,7 @@
 
 namespace telehealth::identity {
 
-/// Which record an access concerns, for the audit event.
+/// The record an access concerns, as named in the audit event.
 struct RecordRef {
   std::string type;                      // "records", "encounter", "prescription", ...
   std::optional<std::string> id;         // nullopt for a whole record set

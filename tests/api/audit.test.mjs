@@ -4,27 +4,13 @@
 // suites that run after them see an intact chain.
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 
+import { assertChainIntact, auditVerify } from './support/audit.mjs';
 import { adminQuery, runPsql } from './support/database.mjs';
-import { appDsn, adminDsn, binary, configFile } from './support/env.mjs';
+import { appDsn, adminDsn } from './support/env.mjs';
 import { newPatient } from './support/users.mjs';
 
-function auditVerify() {
-  const result = spawnSync(binary, ['--config', configFile, 'audit', 'verify'], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (result.error) throw result.error;
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function assertChainIntact() {
-  const { status, output } = auditVerify();
-  assert.equal(status, 0, `audit verify failed: ${output}`);
-  assert.match(output, /\bOK\b/);
-}
 
 function assertChainNamesSeq(seq) {
   const { status, output } = auditVerify();

@@ -47,6 +47,12 @@ describe('clinician TOTP', () => {
     assert.equal(enrolment.status, 200, enrolment.text);
     secret = enrolment.body.secret;
     assert.match(secret, /^[A-Z2-7]+=*$/);
+
+    // A reload of the enrolment page must offer the same pending secret, so
+    // an authenticator that scanned the first QR code still works.
+    const again = await client.post('/api/auth/totp/enrol');
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.body.secret, secret);
     assert.equal(base32Decode(secret).length, 20);
     assert.match(enrolment.body.otpauth_uri, /^otpauth:\/\/totp\//);
     assert.ok(enrolment.body.otpauth_uri.includes(`secret=${secret}`));

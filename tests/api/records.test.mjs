@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
+import { assertChainIntact } from './support/audit.mjs';
 import { assertError } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest, countRows } from './support/database.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
@@ -198,5 +199,39 @@ describe('patient records', () => {
     assert.equal(events[0].actor_id, clinician.user.id);
     assert.equal(events[0].patient_id, patient.user.id);
     assert.equal(events[0].outcome, 'failed');
+  });
+
+  test('uppercase patient id canonicalised', async () => {
+    // Ids are bound into associated data and hashed into the audit chain as
+    // text, so an uppercase id in the path must act exactly like the stored
+    // lowercase one.
+    const upper = patient.user.id.toUpperCase();
+    const note = `Uppercase path note ${randomSuffix(8)}.`;
+    const written = await clinician.client.post(`/api/patients/${upper}/encounters`, {
+      appointment_id: appointment.id.toUpperCase(),
+      note,
+    });
+    assert.equal(written.status, 201, written.text);
+    assert.equal(written.body.appointment_id, appointment.id);
+
+    const read = await patient.client.get(recordsPath());
+    assert.equal(read.status, 200, read.text);
+    assert.ok(read.body.encounters.some((item) => item.note === note), 'the note must open');
+
+    assertChainIntact();
+  });
+
+  test('invalid UTF-8 user agent audited', async () => {
+    // A header that is not valid UTF-8 must not stop the audit row (PostgreSQL
+    // rejects invalid UTF-8 in text columns), so the read still succeeds.
+    const response = await patient.client.get(recordsPath(), {
+      headers: { 'User-Agent': 'Mozilla \xff\xfe probe' },
+    });
+    assert.equal(response.status, 200, response.text);
+    const requestId = response.headers.get('x-request-id');
+    const events = auditEventsOfRequest(requestId);
+    assert.equal(events.length, 1, `audit events of the request: ${JSON.stringify(events)}`);
+    assert.equal(events[0].event_type, 'records.read');
+    assert.equal(events[0].outcome, 'allowed');
   });
 });

@@ -124,16 +124,22 @@ describe('video consultation', () => {
     assert.deepEqual(await patientSide.connection.nextJson(), { type: 'peer-joined', role: 'clinician' });
     assert.deepEqual(await clinicianSide.connection.nextJson(), { type: 'peer-joined', role: 'patient' });
 
-    const offer = JSON.stringify({ type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n' });
-    clinicianSide.connection.send(offer);
-    assert.equal(await patientSide.connection.nextMessage(), offer);
+    // The server rebuilds each message from its checked fields, so a field
+    // outside the protocol never reaches the other participant.
+    const sdp = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
+    clinicianSide.connection.sendJson({ type: 'offer', sdp, html: '<img src=x onerror=alert(1)>' });
+    assert.deepEqual(await patientSide.connection.nextJson(), { type: 'offer', sdp });
 
-    // A message of an unknown type is dropped, so the next one the clinician
-    // receives is the answer.
+    // A message of an unknown type, or an offer whose sdp is not a string, is
+    // dropped, so the next one the patient receives is the candidate.
+    clinicianSide.connection.sendJson({ type: 'offer', sdp: { nested: true } });
+    const candidate = { candidate: 'candidate:1 1 udp 1 127.0.0.1 50000 typ relay', sdpMid: '0', sdpMLineIndex: 0 };
+    clinicianSide.connection.sendJson({ type: 'candidate', candidate });
+    assert.deepEqual(await patientSide.connection.nextJson(), { type: 'candidate', candidate });
+
     patientSide.connection.sendJson({ type: 'chat', text: 'not relayed' });
-    const answer = JSON.stringify({ type: 'answer', sdp: 'v=0\r\n' });
-    patientSide.connection.send(answer);
-    assert.equal(await clinicianSide.connection.nextMessage(), answer);
+    patientSide.connection.sendJson({ type: 'answer', sdp: 'v=0\r\n' });
+    assert.deepEqual(await clinicianSide.connection.nextJson(), { type: 'answer', sdp: 'v=0\r\n' });
 
     await patientSide.connection.close();
     assert.deepEqual(await clinicianSide.connection.nextJson(), { type: 'peer-left', role: 'patient' });

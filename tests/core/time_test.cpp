@@ -28,6 +28,7 @@ TEST(Rfc3339, RejectsMalformedText) {
   EXPECT_FALSE(parse_rfc3339("2026-12-04T24:00:00Z"));
   EXPECT_FALSE(parse_rfc3339("2026-12-04T09:30:00+0100"));
   EXPECT_FALSE(parse_rfc3339("2026-12-04T09:30:00Zjunk"));
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:00:00-12:00"));  // year 10000 in UTC
 }
 
 TEST(PgTimestamp, ParsesUtcSessionOutput) {

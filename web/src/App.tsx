@@ -1,5 +1,5 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { HashRouter, Link, NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter } from 'react-router-dom';
 import type { Role, User } from './api/types';
 import { StaffHomePage } from './admin/StaffHomePage';
 import { SignInPage } from './auth/SignInPage';
@@ -16,14 +16,23 @@ import { ErrorAlert, Loading, PageTitle } from './shared/ui';
 
 // Hash routes (/#/appointments) need no server support: the backend serves
 // web/dist as static files and only ever gets a request for index.html.
-export function App() {
-  return (
-    <HashRouter>
+// A data router (rather than <HashRouter>) is needed for useBlocker, which
+// the note and prescription forms use to warn before unsaved text is lost.
+// The one splat route keeps the session gate mounted on every path, and the
+// pages are matched by the descendant <Routes> in SignedInRoutes.
+const router = createHashRouter([
+  {
+    path: '*',
+    element: (
       <SessionProvider>
         <SessionGate />
       </SessionProvider>
-    </HashRouter>
-  );
+    ),
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
 }
 
 /** Shows sign-in, a TOTP step or the app, from the session state. */

@@ -65,17 +65,41 @@ class SignalingPeer : public video::Participant,
   bool writing_ = false;
 };
 
-// Accepts only the message types of docs/api.md, each with its field, so the
-// server never relays arbitrary JSON between participants.
-bool is_relayable(const std::string& text) {
+// Rebuilds a client message from its checked fields, so the server relays
+// only the message types of docs/api.md and never arbitrary JSON between
+// participants. Returns "" for anything else.
+std::string relayable_message(const std::string& text) {
   const auto message = nlohmann::json::parse(text, nullptr, false);
-  if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
-    return false;
+  if (!message.is_object()) return {};
+  const auto type = message.find("type");
+  if (type == message.end() || !type->is_string()) return {};
+
+  if (*type == "offer" || *type == "answer") {
+    const auto sdp = message.find("sdp");
+    if (sdp == message.end() || !sdp->is_string()) return {};
+    return nlohmann::json{{"type", *type}, {"sdp", *sdp}}.dump();
   }
-  const auto type = message["type"].get<std::string>();
-  if (type == "offer" || type == "answer") return message.contains("sdp");
-  if (type == "candidate") return message.contains("candidate");
-  return false;
+  if (*type == "candidate") {
+    // RTCIceCandidateInit: the candidate line and where it belongs.
+    const auto candidate = message.find("candidate");
+    if (candidate == message.end() || !candidate->is_object()) return {};
+    nlohmann::json checked = nlohmann::json::object();
+    const auto line = candidate->find("candidate");
+    if (line == candidate->end() || !line->is_string()) return {};
+    checked["candidate"] = *line;
+    for (const char* key : {"sdpMid", "usernameFragment"}) {
+      const auto value = candidate->find(key);
+      if (value != candidate->end() && (value->is_string() || value->is_null())) {
+        checked[key] = *value;
+      }
+    }
+    const auto index = candidate->find("sdpMLineIndex");
+    if (index != candidate->end() && (index->is_number_unsigned() || index->is_null())) {
+      checked["sdpMLineIndex"] = *index;
+    }
+    return nlohmann::json{{"type", "candidate"}, {"candidate", checked}}.dump();
+  }
+  return {};
 }
 
 struct Admission {
@@ -127,18 +151,23 @@ bool is_signaling_path(const std::string& path, std::string& appointment_id) {
     return false;
   }
   appointment_id = path.substr(prefix.size(), 36);
-  return is_uuid(appointment_id);
+  if (!is_uuid(appointment_id)) return false;
+  appointment_id = canonical_uuid(appointment_id);
+  return true;
 }
 
 asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
                                     IncomingRequest incoming, const Dispatcher& dispatcher,
                                     Services& services, asio::thread_pool& workers,
                                     const ServerLimits& limits) {
+  // Bounded until the WebSocket handshake completes, so a refused or stalled
+  // upgrade cannot hold a connection; the WebSocket timeouts apply after it.
+  beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
   std::string appointment_id;
   is_signaling_path(std::string(request.target().substr(0, request.target().find('?'))),
                     appointment_id);
-  // Errors are caught here and answered after the handler, because a
-  // coroutine may not co_await inside a catch block.
+  // Errors are caught here and the error response is written after the catch
+  // block, because a coroutine may not co_await inside one.
   Admission admission;
   std::optional<core::Error> refusal;
   try {
@@ -163,6 +192,7 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
   beast::error_code ec;
   co_await peer->ws().async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
+  beast::get_lowest_layer(peer->ws()).expires_never();
 
   const auto& seat = admission.seat;
   const nlohmann::json ids{{"appointment_id", seat.appointment_id},
@@ -178,7 +208,8 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
     if (ec) break;
     const std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
-    if (is_relayable(text)) services.rooms.relay(seat.appointment_id, seat.side, text);
+    const std::string relayed = relayable_message(text);
+    if (!relayed.empty()) services.rooms.relay(seat.appointment_id, seat.side, relayed);
   }
   services.rooms.leave(seat.appointment_id, seat.side, peer.get());
   core::log(core::LogLevel::info, "video", "participant left", ids);

@@ -12,12 +12,6 @@ namespace {
 
 using identity::Role;
 
-std::string require_uuid(const nlohmann::json& body, const std::string& field) {
-  auto value = require_string(body, field);
-  if (!is_uuid(value)) core::throw_invalid_field(field, "must be a UUID");
-  return value;
-}
-
 nlohmann::json encounter_json(const records::Encounter& encounter) {
   return {{"id", encounter.id},
           {"appointment_id", encounter.appointment_id},

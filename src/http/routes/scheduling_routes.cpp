@@ -9,12 +9,6 @@ namespace {
 
 using identity::Role;
 
-std::string require_uuid(const nlohmann::json& body, const std::string& field) {
-  auto value = require_string(body, field);
-  if (!is_uuid(value)) core::throw_invalid_field(field, "must be a UUID");
-  return value;
-}
-
 nlohmann::json slot_json(const scheduling::Slot& slot) {
   return {{"id", slot.id},
           {"clinician_id", slot.clinician_id},

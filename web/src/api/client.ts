@@ -1,5 +1,6 @@
 // The one place that talks HTTP to the backend. Every route in docs/api.md is
 // under /api on the app's own origin, so all URLs here are relative.
+import { formatMessage } from '../shared/messages';
 
 /** Error codes that docs/api.md defines, plus the ones this client adds. */
 export type KnownErrorCode =
@@ -156,18 +157,20 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
 }
 
 /**
- * Returns the text to show a person for a failed call. Server errors add the
- * request id so that support can find the request in the server log.
+ * Returns the text to show a person for a failed call, as a sentence without
+ * the server's "field: " prefix. Server errors add the request id so that
+ * support can find the request in the server log.
  */
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
+    const message = formatMessage(error.message);
     if (error.status >= 500 && error.requestId) {
-      return `${error.message} (reference ${error.requestId})`;
+      return `${message} (reference ${error.requestId})`;
     }
-    return error.message;
+    return message;
   }
   if (error instanceof Error) {
-    return error.message;
+    return formatMessage(error.message);
   }
   return 'Something went wrong. Try again.';
 }

@@ -20,13 +20,14 @@ export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Each attempt starts without the error of the one before.
+    setError(undefined);
     const normalised = normaliseTotpCode(code);
     if (!isValidTotpCode(normalised)) {
       setFieldError('Enter the 6-digit code from your authenticator app.');
       return;
     }
     setFieldError(undefined);
-    setError(undefined);
     setSubmitting(true);
     try {
       accept(await send(normalised));

@@ -22,6 +22,8 @@ export function TotpEnrolPage() {
   useEffect(() => {
     if (requested.current) return;
     requested.current = true;
+    // A new request starts without the error of an earlier one.
+    setError(undefined);
     enrolTotp().then(setEnrolment, setError);
   }, []);
 

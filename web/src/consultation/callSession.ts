@@ -33,6 +33,13 @@ export interface CallSessionOptions {
   onRemoteStream: (stream: MediaStream | undefined) => void;
   /** Called with each new RTCPeerConnection, including replacements. */
   onPeerConnection: (connection: RTCPeerConnection) => void;
+  /** Called with false when the other participant leaves, and with true when they join or make an offer. */
+  onPeerPresence?: (present: boolean) => void;
+  /**
+   * Called when the server closes the signaling WebSocket before it opens,
+   * which it does outside the join window.
+   */
+  onSignalingRejected?: () => void;
 }
 
 /**
@@ -220,6 +227,7 @@ export class CallSession {
     if (action === 'ignore') return;
 
     this.peerPresent = true;
+    this.options.onPeerPresence?.(true);
     this.retries = 0;
     switch (action) {
       case 'wait':
@@ -236,6 +244,7 @@ export class CallSession {
   private async handlePeerLeft(role: ParticipantRole): Promise<void> {
     if (role === this.options.role) return;
     this.peerPresent = false;
+    this.options.onPeerPresence?.(false);
     // The next participant to join needs a connection with no remote description.
     this.replaceConnection();
     this.update('waiting', `${this.sentenceStart(this.options.peerName())} left. Waiting for them to join again.`);
@@ -258,6 +267,7 @@ export class CallSession {
       this.replaceConnection();
     }
     this.peerPresent = true;
+    this.options.onPeerPresence?.(true);
     await this.connection.setRemoteDescription({ type: 'offer', sdp });
     await this.addPendingCandidates();
     const answer = await this.connection.createAnswer();
@@ -313,10 +323,8 @@ export class CallSession {
   private handleSocketClose(event: CloseEvent): void {
     if (this.ended) return;
     if (!this.socketOpened) {
-      this.update(
-        'failed',
-        'Could not connect to the consultation. You can join from 10 minutes before the start until the end; check the time and try again.',
-      );
+      this.update('failed', 'Could not connect to the consultation.');
+      this.options.onSignalingRejected?.();
       return;
     }
     const state = this.connection.iceConnectionState;

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { addEncounter } from '../api/endpoints';
 import type { Encounter } from '../api/types';
 import { splitApiError, type FieldErrors } from '../shared/fieldErrors';
@@ -13,10 +13,12 @@ interface EncounterFormProps {
   patientId: string;
   appointmentChoice: AppointmentChoice;
   onSaved?: (encounter: Encounter) => void;
+  /** Called with true while the note has text that is not saved, and false once it is saved or emptied. */
+  onUnsavedChange?: (unsaved: boolean) => void;
 }
 
 /** Clinician form that adds an encounter note to a patient's record. */
-export function EncounterForm({ patientId, appointmentChoice, onSaved }: EncounterFormProps) {
+export function EncounterForm({ patientId, appointmentChoice, onSaved, onUnsavedChange }: EncounterFormProps) {
   const [appointmentId, setAppointmentId] = useState(() => initialAppointmentId(appointmentChoice));
   const [note, setNote] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<NoteField>>({});
@@ -24,6 +26,11 @@ export function EncounterForm({ patientId, appointmentChoice, onSaved }: Encount
   const [saved, setSaved] = useState<Encounter | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+
+  const unsaved = note.trim() !== '';
+  useEffect(() => {
+    onUnsavedChange?.(unsaved);
+  }, [unsaved, onUnsavedChange]);
 
   function showFieldErrors(errors: FieldErrors<NoteField>) {
     setFieldErrors(errors);

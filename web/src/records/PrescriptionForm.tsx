@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { addPrescription } from '../api/endpoints';
 import { DOSAGE_FORMS, ROUTES_OF_ADMINISTRATION, type Prescription } from '../api/types';
 import { splitApiError, type FieldErrors } from '../shared/fieldErrors';
@@ -7,6 +7,7 @@ import { AppointmentField, initialAppointmentId, type AppointmentChoice } from '
 import {
   PRESCRIPTION_FIELDS,
   checkPrescription,
+  hasPrescriptionInput,
   type PrescriptionDraft,
   type PrescriptionField,
 } from './prescriptionForm';
@@ -15,6 +16,8 @@ interface PrescriptionFormProps {
   patientId: string;
   appointmentChoice: AppointmentChoice;
   onSaved?: (prescription: Prescription) => void;
+  /** Called with true while any prescription input holds a value that is not saved. */
+  onUnsavedChange?: (unsaved: boolean) => void;
 }
 
 type TextField = 'drug' | 'strength' | 'dose' | 'frequency';
@@ -27,7 +30,7 @@ const TEXT_FIELDS: Record<TextField, { label: string; hint: string }> = {
 };
 
 /** Clinician form that adds a prescription to a patient's record. */
-export function PrescriptionForm({ patientId, appointmentChoice, onSaved }: PrescriptionFormProps) {
+export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsavedChange }: PrescriptionFormProps) {
   const [draft, setDraft] = useState<PrescriptionDraft>(() => ({
     appointment_id: initialAppointmentId(appointmentChoice),
     drug: '',
@@ -43,6 +46,11 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved }: Pres
   const [saved, setSaved] = useState<Prescription | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+
+  const unsaved = hasPrescriptionInput(draft);
+  useEffect(() => {
+    onUnsavedChange?.(unsaved);
+  }, [unsaved, onUnsavedChange]);
 
   function update(field: PrescriptionField, value: string) {
     setDraft((previous) => ({ ...previous, [field]: value }));

@@ -1,9 +1,11 @@
+import { useCallback } from 'react';
 import { useParams } from 'react-router-dom';
 import { getPatientRecords } from '../api/endpoints';
 import type { Appointment, Encounter, PatientRecords, Prescription, User } from '../api/types';
 import { useCurrentUser } from '../auth/session';
 import { formatDateTime, formatTimeRange, localTimeZone } from '../shared/time';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
+import { useUnsavedChangesGuard, useUnsavedForms } from '../shared/unsavedChanges';
 import { useResource } from '../shared/useResource';
 import { EncounterForm } from './EncounterForm';
 import { PrescriptionForm } from './PrescriptionForm';
@@ -17,6 +19,8 @@ export function RecordsPage() {
   const { patientId = '' } = useParams();
   const user = useCurrentUser();
   const records = useResource((signal) => getPatientRecords(patientId, signal), [patientId]);
+  const unsavedForms = useUnsavedForms();
+  useUnsavedChangesGuard(unsavedForms.hasUnsavedChanges);
   const isOwnRecord = user.role === 'patient' && user.id === patientId;
   const title = isOwnRecord
     ? 'My records'
@@ -31,7 +35,14 @@ export function RecordsPage() {
       {records.loading && !records.data && <Loading />}
       {records.data && (
         <>
-          {user.role === 'clinician' && <ClinicianForms records={records.data} user={user} onSaved={records.reload} />}
+          {user.role === 'clinician' && (
+            <ClinicianForms
+              records={records.data}
+              user={user}
+              onSaved={records.reload}
+              onUnsavedChange={unsavedForms.report}
+            />
+          )}
           <RecordLists records={records.data} />
         </>
       )}
@@ -43,9 +54,15 @@ interface ClinicianFormsProps {
   records: PatientRecords;
   user: User;
   onSaved: () => void;
+  onUnsavedChange: (form: string, unsaved: boolean) => void;
 }
 
-function ClinicianForms({ records, user, onSaved }: ClinicianFormsProps) {
+function ClinicianForms({ records, user, onSaved, onUnsavedChange }: ClinicianFormsProps) {
+  const reportNote = useCallback((unsaved: boolean) => onUnsavedChange('note', unsaved), [onUnsavedChange]);
+  const reportPrescription = useCallback(
+    (unsaved: boolean) => onUnsavedChange('prescription', unsaved),
+    [onUnsavedChange],
+  );
   // Notes and prescriptions belong to one of this clinician's own booked
   // appointments with the patient.
   const ownAppointments = records.appointments.filter(
@@ -57,8 +74,18 @@ function ClinicianForms({ records, user, onSaved }: ClinicianFormsProps) {
   const choice = { kind: 'select', appointments: ownAppointments } as const;
   return (
     <div className="two-columns">
-      <EncounterForm patientId={records.patient.id} appointmentChoice={choice} onSaved={onSaved} />
-      <PrescriptionForm patientId={records.patient.id} appointmentChoice={choice} onSaved={onSaved} />
+      <EncounterForm
+        patientId={records.patient.id}
+        appointmentChoice={choice}
+        onSaved={onSaved}
+        onUnsavedChange={reportNote}
+      />
+      <PrescriptionForm
+        patientId={records.patient.id}
+        appointmentChoice={choice}
+        onSaved={onSaved}
+        onUnsavedChange={reportPrescription}
+      />
     </div>
   );
 }

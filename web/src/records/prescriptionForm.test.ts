@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PRESCRIPTION_FIELDS, checkPrescription, type PrescriptionCheck, type PrescriptionDraft } from './prescriptionForm';
+import {
+  PRESCRIPTION_FIELDS,
+  checkPrescription,
+  hasPrescriptionInput,
+  prescriptionSummary,
+  type PrescriptionCheck,
+  type PrescriptionDraft,
+} from './prescriptionForm';
 
 function erroredFields(check: PrescriptionCheck): string[] {
   if (check.ok) throw new Error('expected the check to fail, but it passed');
@@ -75,5 +82,46 @@ describe('checkPrescription', () => {
     const check = checkPrescription({ ...valid, appointment_id: '' });
 
     expect(erroredFields(check)).toEqual(['appointment_id']);
+  });
+});
+
+describe('hasPrescriptionInput', () => {
+  const empty = {
+    appointment_id: 'a1',
+    drug: '',
+    strength: '',
+    form: '',
+    dose: '',
+    route: '',
+    frequency: '',
+    quantity: '',
+  };
+
+  it('ignores the preset appointment', () => {
+    expect(hasPrescriptionInput(empty)).toBe(false);
+  });
+
+  it('sees any typed or chosen value', () => {
+    expect(hasPrescriptionInput({ ...empty, drug: 'Amoxicillin' })).toBe(true);
+    expect(hasPrescriptionInput({ ...empty, route: 'oral' })).toBe(true);
+  });
+
+  it('ignores whitespace only', () => {
+    expect(hasPrescriptionInput({ ...empty, dose: '   ' })).toBe(false);
+  });
+});
+
+describe('prescriptionSummary', () => {
+  it('lists every part of the prescription', () => {
+    const summary = prescriptionSummary({
+      drug: 'Amoxicillin',
+      strength: '500 mg',
+      form: 'capsule',
+      dose: '1 capsule',
+      route: 'oral',
+      frequency: 'three times a day',
+      quantity: 21,
+    });
+    expect(summary).toBe('Amoxicillin 500 mg capsule: 1 capsule, oral, three times a day; quantity 21');
   });
 });

@@ -87,3 +87,20 @@ export function checkPrescription(draft: PrescriptionDraft): PrescriptionCheck {
     },
   };
 }
+
+/**
+ * Tells whether the clinician has typed or chosen anything in the
+ * prescription inputs. The appointment is left out because the form fills it
+ * in by itself.
+ */
+export function hasPrescriptionInput(draft: PrescriptionDraft): boolean {
+  return PRESCRIPTION_FIELDS.some((field) => field !== 'appointment_id' && draft[field].trim() !== '');
+}
+
+/** Summarises a prescription in one line: "Amoxicillin 500 mg capsule: 1 capsule, oral, three times a day; quantity 21". */
+export function prescriptionSummary(
+  prescription: Pick<PrescriptionRequest, 'drug' | 'strength' | 'form' | 'dose' | 'route' | 'frequency' | 'quantity'>,
+): string {
+  const { drug, strength, form, dose, route, frequency, quantity } = prescription;
+  return `${drug} ${strength} ${form}: ${dose}, ${route}, ${frequency}; quantity ${quantity}`;
+}

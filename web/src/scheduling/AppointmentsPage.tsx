@@ -6,6 +6,7 @@ import { formatTimeRange, localTimeZone } from '../shared/time';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
 import { useNow } from '../shared/useNow';
 import { useResource } from '../shared/useResource';
+import { groupByDay } from './dayGroups';
 import { JoinLink } from './JoinLink';
 
 // Re-checks the join window this often, so the link enables itself on time
@@ -51,6 +52,8 @@ export function AppointmentsPage() {
                   </>
                 )}
               </p>
+            ) : user.role === 'clinician' ? (
+              <UpcomingByDay appointments={upcoming} user={user} now={now} />
             ) : (
               <AppointmentList appointments={upcoming} user={user} now={now} testId="upcoming-appointments" />
             )}
@@ -69,11 +72,30 @@ export function AppointmentsPage() {
   );
 }
 
+/**
+ * A clinician's upcoming appointments under "Today", "Tomorrow" and then date
+ * headings. The outer element keeps the `upcoming-appointments` test id.
+ */
+function UpcomingByDay({ appointments, user, now }: { appointments: Appointment[]; user: User; now: Date }) {
+  return (
+    <div data-testid="upcoming-appointments">
+      {groupByDay(appointments, now).map((group) => (
+        <section key={group.dayKey} aria-labelledby={`day-${group.dayKey}`} data-testid="appointment-day">
+          <h3 id={`day-${group.dayKey}`} className="day-heading">
+            {group.heading}
+          </h3>
+          <AppointmentList appointments={group.items} user={user} now={now} />
+        </section>
+      ))}
+    </div>
+  );
+}
+
 interface AppointmentListProps {
   appointments: Appointment[];
   user: User;
   now: Date;
-  testId: string;
+  testId?: string;
 }
 
 function AppointmentList({ appointments, user, now, testId }: AppointmentListProps) {

@@ -13,16 +13,24 @@ import {
   focusFirstInvalid,
 } from '../shared/ui';
 import { useResource } from '../shared/useResource';
-import { buildAvailabilityRequest, type AvailabilityDraft, type AvailabilityField } from './availabilityForm';
+import {
+  buildAvailabilityRequest,
+  todayInputValue,
+  unusedMinutesAtEnd,
+  type AvailabilityDraft,
+  type AvailabilityField,
+} from './availabilityForm';
 
 const API_FIELDS: readonly AvailabilityField[] = ['starts_at', 'ends_at', 'slot_minutes'];
 
-const emptyDraft: AvailabilityDraft = { date: '', startTime: '', endTime: '', slotMinutes: '15' };
+function initialDraft(): AvailabilityDraft {
+  return { date: todayInputValue(), startTime: '', endTime: '', slotMinutes: '15' };
+}
 
 /** Clinician page: publish a range of bookable slots and list one's own slots. */
 export function AvailabilityPage() {
   const slots = useResource((signal) => listOwnSlots(signal), []);
-  const [draft, setDraft] = useState<AvailabilityDraft>(emptyDraft);
+  const [draft, setDraft] = useState<AvailabilityDraft>(initialDraft);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<AvailabilityField>>({});
   const [formError, setFormError] = useState<unknown>(undefined);
   const [published, setPublished] = useState<Slot[] | undefined>(undefined);
@@ -51,8 +59,8 @@ export function AvailabilityPage() {
     setSubmitting(true);
     try {
       const result = await publishAvailability(check.request);
+      // The values stay, so a similar range on another day needs only a new date.
       setPublished(result.slots);
-      setDraft((previous) => ({ ...previous, startTime: '', endTime: '' }));
       slots.reload();
     } catch (failure) {
       const split = splitApiError(failure, API_FIELDS);
@@ -64,6 +72,7 @@ export function AvailabilityPage() {
   }
 
   const invalidCount = Object.keys(fieldErrors).length;
+  const unusedMinutes = unusedMinutesAtEnd(draft);
 
   return (
     <>
@@ -133,6 +142,12 @@ export function AvailabilityPage() {
               />
             )}
           </FormField>
+          {unusedMinutes !== undefined && unusedMinutes > 0 && (
+            <p className="form-note" data-testid="availability-remainder">
+              The last {unusedMinutes} {unusedMinutes === 1 ? 'minute' : 'minutes'} will not be used: they are shorter
+              than one {draft.slotMinutes.trim()}-minute slot.
+            </p>
+          )}
           <div className="form-actions">
             <button type="submit" className="button" data-testid="availability-submit" disabled={submitting}>
               {submitting ? 'Publishing…' : 'Publish slots'}

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { Appointment } from '../api/types';
-import { formatClockTime } from '../shared/time';
+import { formatClockTime, localDayKey } from '../shared/time';
 import { joinAvailability } from './joinWindow';
 
 /**
@@ -19,7 +19,7 @@ export function JoinLink({ appointment, now }: { appointment: Appointment; now: 
 
   const reason =
     availability.state === 'not-yet'
-      ? `Opens at ${formatClockTime(availability.opensAt)}`
+      ? opensText(availability.opensAt, now)
       : availability.state === 'ended'
         ? 'Ended'
         : 'Cancelled';
@@ -40,4 +40,10 @@ export function JoinLink({ appointment, now }: { appointment: Appointment; now: 
       </span>
     </span>
   );
+}
+
+/** Returns "Opens at 09:20 GMT" today, or "Opens Sat 5 Dec at 00:15 CET" on another day. */
+function opensText(opensAt: Date, now: Date): string {
+  const time = formatClockTime(opensAt, now);
+  return localDayKey(opensAt) === localDayKey(now) ? `Opens at ${time}` : `Opens ${time}`;
 }

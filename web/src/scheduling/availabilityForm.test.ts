@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAvailabilityRequest, type AvailabilityCheck, type AvailabilityDraft } from './availabilityForm';
+import {
+  buildAvailabilityRequest,
+  todayInputValue,
+  unusedMinutesAtEnd,
+  type AvailabilityCheck,
+  type AvailabilityDraft,
+} from './availabilityForm';
 
 function errorsOf(check: AvailabilityCheck) {
   if (check.ok) throw new Error('expected the check to fail, but it passed');
@@ -51,5 +57,30 @@ describe('buildAvailabilityRequest', () => {
 
     expect(errorsOf(check).date).toBeTruthy();
     expect(errorsOf(check).starts_at).toBeUndefined();
+  });
+});
+
+describe('unusedMinutesAtEnd', () => {
+  it('returns 0 for a whole number of slots', () => {
+    expect(unusedMinutesAtEnd(valid)).toBe(0);
+  });
+
+  it('returns the minutes left over at the end', () => {
+    expect(unusedMinutesAtEnd({ ...valid, endTime: '09:40' })).toBe(10);
+  });
+
+  it('returns undefined while the form is incomplete', () => {
+    expect(unusedMinutesAtEnd({ ...valid, endTime: '' })).toBeUndefined();
+    expect(unusedMinutesAtEnd({ ...valid, slotMinutes: 'x' })).toBeUndefined();
+  });
+
+  it('returns undefined when the range is shorter than one slot', () => {
+    expect(unusedMinutesAtEnd({ ...valid, endTime: '09:10' })).toBeUndefined();
+  });
+});
+
+describe('todayInputValue', () => {
+  it('pads month and day', () => {
+    expect(todayInputValue(new Date(2026, 0, 5, 12, 0))).toBe('2026-01-05');
   });
 });

@@ -65,3 +65,29 @@ export function buildAvailabilityRequest(draft: AvailabilityDraft): Availability
 
   return { ok: true, request: { starts_at: start.utc, ends_at: end.utc, slot_minutes: slotMinutes } };
 }
+
+/**
+ * Returns the minutes at the end of the range that do not fill a whole slot
+ * and so will not be published, or 0 when the range divides evenly. Returns
+ * undefined while the times or the slot length are incomplete or invalid.
+ */
+export function unusedMinutesAtEnd(draft: AvailabilityDraft): number | undefined {
+  const slotText = draft.slotMinutes.trim();
+  if (!/^[0-9]+$/.test(slotText) || Number(slotText) < 1) return undefined;
+  const slotMinutes = Number(slotText);
+
+  const start = localDateTimeToUtc(draft.date, draft.startTime);
+  const end = localDateTimeToUtc(draft.date, draft.endTime);
+  if (!start.ok || !end.ok) return undefined;
+
+  const rangeMinutes = Math.round((end.instant.getTime() - start.instant.getTime()) / 60_000);
+  if (rangeMinutes < slotMinutes) return undefined;
+  return rangeMinutes % slotMinutes;
+}
+
+/** Returns today's date in the browser's time zone as "YYYY-MM-DD", the value form of `<input type="date">`. */
+export function todayInputValue(now: Date = new Date()): string {
+  const month = String(now.getMonth() + 1).padStart(2, '0');
+  const day = String(now.getDate()).padStart(2, '0');
+  return `${now.getFullYear()}-${month}-${day}`;
+}

@@ -8,7 +8,7 @@ describe('splitApiError', () => {
 
     const split = splitApiError(error, ['dose', 'drug']);
 
-    expect(split.fieldErrors).toEqual({ dose: 'must not be empty' });
+    expect(split.fieldErrors).toEqual({ dose: 'Must not be empty.' });
     expect(split.formError).toBeUndefined();
   });
 

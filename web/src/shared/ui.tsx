@@ -21,12 +21,21 @@ export function PageTitle({ children, title }: { children: ReactNode; title: str
   );
 }
 
-/** An error message that assistive technology announces as soon as it appears. */
+/**
+ * An error message that assistive technology announces as soon as it
+ * appears. It takes keyboard focus whenever its text changes, so a keyboard
+ * user continues from the problem.
+ */
 export function ErrorAlert({ error, testId }: { error: unknown; testId?: string }) {
-  if (error === undefined || error === null) return null;
+  const alert = useRef<HTMLDivElement>(null);
+  const text = error === undefined || error === null ? undefined : typeof error === 'string' ? error : describeError(error);
+  useEffect(() => {
+    if (text !== undefined) alert.current?.focus();
+  }, [text]);
+  if (text === undefined) return null;
   return (
-    <div className="alert alert-error" role="alert" data-testid={testId}>
-      {typeof error === 'string' ? error : describeError(error)}
+    <div ref={alert} className="alert alert-error" role="alert" tabIndex={-1} data-testid={testId}>
+      {text}
     </div>
   );
 }
@@ -57,7 +66,7 @@ interface FormFieldProps {
 /**
  * A labelled form control with an optional hint and error. When `error` is
  * set, the input gets `aria-invalid="true"` and its `aria-describedby` points
- * at the error text shown under the label.
+ * at the error text shown under the input.
  */
 export function FormField({ label, hint, error, children }: FormFieldProps) {
   const id = useId();
@@ -65,9 +74,16 @@ export function FormField({ label, hint, error, children }: FormFieldProps) {
   const errorId = `${id}-error`;
   const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ');
 
+  // The input comes straight after its label, with the hint and error under
+  // it, so inputs in a row of a grid line up whatever the text below says.
   return (
     <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id}>{label}</label>
+      {children({
+        id,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy || undefined,
+      })}
       {hint && (
         <p className="field-hint" id={hintId}>
           {hint}
@@ -79,11 +95,6 @@ export function FormField({ label, hint, error, children }: FormFieldProps) {
           {error}
         </p>
       )}
-      {children({
-        id,
-        'aria-invalid': error ? true : undefined,
-        'aria-describedby': describedBy || undefined,
-      })}
     </div>
   );
 }

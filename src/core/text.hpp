@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace telehealth::core {
+
+/// Returns `text` as valid UTF-8 of at most `max_bytes` bytes: each invalid
+/// byte becomes U+FFFD and the cut falls on a character boundary. For header
+/// values (User-Agent) that are stored in text columns, which PostgreSQL
+/// rejects when they are not valid UTF-8.
+std::string sanitize_utf8(std::string_view text, std::size_t max_bytes);
+
+}  // namespace telehealth::core
