@@ -20,7 +20,7 @@ StoredEvent read_row(const db::Result& rows, int row) {
   StoredEvent stored;
   stored.seq = rows.integer(row, 0);
   stored.id = std::string(rows.text(row, 1));
-  stored.occurred_at = core::parse_pg_timestamp(rows.text(row, 2)).value_or(core::Seconds{});
+  stored.occurred_at = rows.timestamp(row, 2);
   stored.event.event_type = std::string(rows.text(row, 3));
   stored.event.actor_id = opt(rows, row, 4);
   stored.event.actor_role = opt(rows, row, 5);

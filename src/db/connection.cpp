@@ -84,6 +84,16 @@ std::vector<std::uint8_t> Result::bytes(int row, int column) const {
   return out;
 }
 
+core::Seconds Result::timestamp(int row, int column) const {
+  const auto value = text(row, column);
+  const auto parsed = core::parse_pg_timestamp(value);
+  if (!parsed) {
+    throw core::Error(core::ErrorKind::internal, "internal error", {},
+                      "unexpected timestamptz text: " + std::string(value));
+  }
+  return *parsed;
+}
+
 std::int64_t Result::affected() const {
   const char* count = PQcmdTuples(result_);
   return count[0] == '\0' ? 0 : std::strtoll(count, nullptr, 10);

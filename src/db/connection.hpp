@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time.hpp"
+
 struct pg_conn;
 struct pg_result;
 
@@ -38,6 +40,9 @@ class Result {
   std::int64_t integer(int row, int column) const;
   bool boolean(int row, int column) const;
   std::vector<std::uint8_t> bytes(int row, int column) const;
+  /// Reads a timestamptz column (the connection runs in UTC); throws
+  /// internal if PostgreSQL returned text that parse_pg_timestamp rejects.
+  core::Seconds timestamp(int row, int column) const;
   /// Number of rows an INSERT, UPDATE or DELETE changed.
   std::int64_t affected() const;
   pg_result* native() const { return result_; }

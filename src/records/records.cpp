@@ -10,16 +10,6 @@ namespace telehealth::records {
 
 namespace {
 
-core::Seconds read_time(const db::Result& rows, int row, int column) {
-  const auto text = rows.text(row, column);
-  const auto parsed = core::parse_pg_timestamp(text);
-  if (!parsed) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "unexpected timestamptz text: " + std::string(text));
-  }
-  return *parsed;
-}
-
 void require_clinician(const identity::PatientAccess& access) {
   if (access.actor().role != identity::Role::clinician) {
     throw core::Error(core::ErrorKind::forbidden, "only a clinician may add to a patient's record");
@@ -90,7 +80,7 @@ std::vector<Encounter> read_encounters(const identity::PatientAccess& access,
     encounter.id = std::string(rows.text(row, 0));
     encounter.appointment_id = std::string(rows.text(row, 1));
     encounter.clinician = {std::string(rows.text(row, 2)), std::string(rows.text(row, 3))};
-    encounter.created_at = read_time(rows, row, 4);
+    encounter.created_at = rows.timestamp(row, 4);
     try {
       encounter.note = open_note(require_key(key, access), encounter.id, rows.bytes(row, 5));
     } catch (const crypto::DecryptError&) {
@@ -116,7 +106,7 @@ std::vector<Prescription> read_prescriptions(const identity::PatientAccess& acce
     prescription.id = std::string(rows.text(row, 0));
     prescription.appointment_id = std::string(rows.text(row, 1));
     prescription.clinician = {std::string(rows.text(row, 2)), std::string(rows.text(row, 3))};
-    prescription.created_at = read_time(rows, row, 4);
+    prescription.created_at = rows.timestamp(row, 4);
     try {
       prescription.content =
           open_prescription(require_key(key, access), prescription.id, rows.bytes(row, 5));

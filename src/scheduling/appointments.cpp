@@ -12,7 +12,6 @@ namespace telehealth::scheduling {
 
 namespace {
 
-using detail::read_time;
 using detail::time_param;
 
 // The columns read_appointment_row expects, joined with both users' names.
@@ -36,7 +35,7 @@ Appointment read_appointment_row(const db::Result& rows, int row) {
   Appointment appointment;
   appointment.id = std::string(rows.text(row, 0));
   appointment.slot_id = rows.optional_text(row, 1);
-  appointment.time = TimeRange{read_time(rows, row, 2), read_time(rows, row, 3)};
+  appointment.time = TimeRange{rows.timestamp(row, 2), rows.timestamp(row, 3)};
   appointment.status = parse_status(rows.text(row, 4));
   appointment.patient = PersonRef{std::string(rows.text(row, 5)), std::string(rows.text(row, 6))};
   appointment.clinician = PersonRef{std::string(rows.text(row, 7)), std::string(rows.text(row, 8))};
@@ -101,7 +100,7 @@ std::optional<TimeRange> find_bookable_slot(db::Transaction& tx, const std::stri
       " WHERE s.id = $1 AND c.role = 'clinician' AND c.active",
       {slot_id});
   if (rows.empty()) return std::nullopt;
-  return TimeRange{read_time(rows, 0, 0), read_time(rows, 0, 1)};
+  return TimeRange{rows.timestamp(0, 0), rows.timestamp(0, 1)};
 }
 
 bool patient_is_busy(db::Transaction& tx, const std::string& patient_id, const TimeRange& time) {

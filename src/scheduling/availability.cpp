@@ -9,7 +9,6 @@ namespace telehealth::scheduling {
 
 namespace {
 
-using detail::read_time;
 using detail::time_param;
 
 // Builds a PostgreSQL array literal such as {a,b,c}, sent as a statement
@@ -30,7 +29,7 @@ std::vector<Slot> read_slots(const db::Result& rows) {
   slots.reserve(static_cast<std::size_t>(rows.rows()));
   for (int row = 0; row < rows.rows(); ++row) {
     slots.push_back(Slot{std::string(rows.text(row, 0)), std::string(rows.text(row, 1)),
-                         TimeRange{read_time(rows, row, 2), read_time(rows, row, 3)},
+                         TimeRange{rows.timestamp(row, 2), rows.timestamp(row, 3)},
                          rows.boolean(row, 4)});
   }
   return slots;

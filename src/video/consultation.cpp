@@ -46,8 +46,8 @@ Seat take_seat(db::Transaction& tx, const identity::Actor& actor,
   seat.patient_id = std::string(rows.text(0, 0));
   seat.side = std::string(rows.text(0, 1)) == actor.user_id ? identity::Role::clinician
                                                             : identity::Role::patient;
-  seat.starts_at = core::parse_pg_timestamp(rows.text(0, 2)).value_or(core::Seconds{});
-  seat.ends_at = core::parse_pg_timestamp(rows.text(0, 3)).value_or(core::Seconds{});
+  seat.starts_at = rows.timestamp(0, 2);
+  seat.ends_at = rows.timestamp(0, 3);
 
   if (now < seat.starts_at - kJoinLead || now >= seat.ends_at) {
     record(tx, actor, appointment_id, seat.patient_id, event_type, audit::Outcome::denied, now);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 namespace telehealth::http {
 namespace {
 
@@ -22,6 +24,15 @@ TEST(Router, MatchesPathParameter) {
   ASSERT_TRUE(match);
   EXPECT_EQ(match->params.at("patient_id"), kPatient);
   EXPECT_TRUE(match->route->spec.phi);
+}
+
+TEST(Router, UppercaseParameterMadeCanonical) {
+  const auto router = make_router();
+  std::string upper = kPatient;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const auto match = router.match("GET", "/api/patients/" + upper + "/records");
+  ASSERT_TRUE(match);
+  EXPECT_EQ(match->params.at("patient_id"), kPatient);
 }
 
 TEST(Router, RejectsNonUuidParameter) {

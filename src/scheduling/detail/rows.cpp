@@ -4,16 +4,6 @@
 
 namespace telehealth::scheduling::detail {
 
-core::Seconds read_time(const db::Result& rows, int row, int column) {
-  const auto text = rows.text(row, column);
-  const auto parsed = core::parse_pg_timestamp(text);
-  if (!parsed) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "unexpected timestamptz text: " + std::string(text));
-  }
-  return *parsed;
-}
-
 std::string time_param(core::Seconds t) { return core::format_rfc3339(t); }
 
 std::string primary_message(const std::string& detail) {

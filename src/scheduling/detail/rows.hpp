@@ -10,10 +10,6 @@
 
 namespace telehealth::scheduling::detail {
 
-/// Reads a timestamptz column (the connection runs in UTC). Throws internal
-/// if PostgreSQL returned text that parse_pg_timestamp does not accept.
-core::Seconds read_time(const db::Result& rows, int row, int column);
-
 /// Formats `t` as a statement parameter for a timestamptz column.
 std::string time_param(core::Seconds t);
 
