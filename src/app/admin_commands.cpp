@@ -6,6 +6,7 @@
 #include "core/log.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
+#include "identity/attempts.hpp"
 #include "identity/users.hpp"
 
 namespace telehealth::app {
@@ -45,6 +46,17 @@ int run_user_add(const std::filesystem::path& config_file, const std::string& em
   const auto id = identity::create_user(
       connection, {email, display_name, identity::parse_role(role).value(), password});
   std::cout << "created " << role << " " << id << '\n';
+  return 0;
+}
+
+int run_user_unlock(const std::filesystem::path& config_file, const std::string& email) {
+  const Config config = load_config(config_file);
+  db::Connection connection(config.database_url);
+  if (!identity::unlock(connection, email)) {
+    std::cerr << "telehealth: email: no user has this email\n";
+    return 2;
+  }
+  std::cout << "unlocked\n";
   return 0;
 }
 

@@ -22,4 +22,7 @@ int run_demo_seed(const std::filesystem::path& config_file);
 int run_user_add(const std::filesystem::path& config_file, const std::string& email,
                  const std::string& display_name, const std::string& role);
 
+/// Clears an account's failed attempts and lockout. Returns the exit code.
+int run_user_unlock(const std::filesystem::path& config_file, const std::string& email);
+
 }  // namespace telehealth::app

@@ -45,6 +45,11 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"patient", "clinician", "admin", "auditor"}));
 
+  auto* user_unlock =
+      user->add_subcommand("unlock", "Clear an account's failed attempts and any lockout");
+  std::string unlock_email;
+  user_unlock->add_option("--email", unlock_email, "Sign-in email")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   try {
@@ -52,6 +57,7 @@ int main(int argc, char** argv) {
     if (*migrate) return telehealth::app::run_migrate(database_url, migrations);
     if (*verify) return telehealth::app::run_audit_verify(config_file);
     if (*seed) return telehealth::app::run_demo_seed(config_file);
+    if (*user_unlock) return telehealth::app::run_user_unlock(config_file, unlock_email);
     if (*user_add) {
       return telehealth::app::run_user_add(config_file, email, display_name, role);
     }

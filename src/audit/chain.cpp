@@ -1,6 +1,7 @@
 #include "audit/chain.hpp"
 
 #include "crypto/hash.hpp"
+#include "db/sqlstate.hpp"
 #include "crypto/random.hpp"
 
 namespace telehealth::audit {
@@ -28,6 +29,8 @@ std::string to_raw(const std::vector<std::uint8_t>& bytes) {
 
 std::vector<std::uint8_t> to_bytes(const std::string& raw) { return {raw.begin(), raw.end()}; }
 
+std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds now);
+
 }  // namespace
 
 std::string chain_hash(const StoredEvent& stored) {
@@ -51,6 +54,22 @@ std::string chain_hash(const StoredEvent& stored) {
 }
 
 std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now) {
+  try {
+    return append_row(tx, event, now);
+  } catch (const db::SqlError& error) {
+    // Fail closed: whatever stopped the audit row (revoked grant, full disk,
+    // lost connection) stops the request too, and the client learns only
+    // that nothing was read or changed. The caller's transaction rolls back.
+    throw core::Error(core::ErrorKind::unavailable,
+                      "the audit log is unavailable, so nothing was read or changed; "
+                      "try again shortly",
+                      {}, "audit append failed: " + error.detail());
+  }
+}
+
+namespace {
+
+std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds now) {
   // The advisory lock key is an arbitrary constant that names the chain.
   tx.exec("SELECT pg_advisory_xact_lock(7301982254)");
   const auto last = tx.exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
@@ -76,5 +95,7 @@ std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now) 
        db::bytea_param(to_bytes(stored.hash))});
   return stored.seq;
 }
+
+}  // namespace
 
 }  // namespace telehealth::audit

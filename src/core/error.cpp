@@ -26,6 +26,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::bad_origin: return "bad_origin";
     case ErrorKind::not_found: return "not_found";
     case ErrorKind::conflict: return "conflict";
+    case ErrorKind::too_many_attempts: return "too_many_attempts";
     case ErrorKind::too_large: return "body_too_large";
     case ErrorKind::unavailable: return "unavailable";
     case ErrorKind::internal: return "internal";

@@ -18,6 +18,7 @@ enum class ErrorKind {
   bad_origin,       // a state-changing request from another origin (403)
   not_found,        // unknown, or not visible to the caller (404)
   conflict,         // a uniqueness or overlap rule rejected the change (409)
+  too_many_attempts,  // the account is throttled after failed attempts (429)
   too_large,        // the body is over the limit (413)
   unavailable,      // database, audit log or keyring unreachable (503)
   internal,         // a broken invariant; the client sees only a request id (500)

@@ -33,6 +33,7 @@ unsigned status_for(core::ErrorKind kind) noexcept {
     case ErrorKind::bad_origin: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
+    case ErrorKind::too_many_attempts: return 429;
     case ErrorKind::too_large: return 413;
     case ErrorKind::unacceptable: return 422;
     case ErrorKind::unavailable: return 503;

@@ -1,5 +1,7 @@
 #include "identity/authentication.hpp"
 
+#include "identity/attempts.hpp"
+
 #include "audit/chain.hpp"
 #include "core/error.hpp"
 #include "crypto/encoding.hpp"
@@ -66,14 +68,20 @@ SignInResult sign_in(db::Connection& connection, const std::string& email,
   const std::string hash = found ? std::string(rows.text(0, 0)) : decoy_hash();
   const bool password_ok = crypto::verify_password(hash, password);
   const std::optional<User> user = found ? std::optional(read_user(rows, 0, 1)) : std::nullopt;
+  // A throttled or locked account gets the same answer as a wrong password, so
+  // a lockout does not reveal that the email exists. The audit event says it.
+  const bool locked = found && is_locked(connection, user->id, now);
 
-  if (!found || !password_ok || !user->active) {
-    audit_auth(connection, "auth.login", user ? std::optional(user->id) : std::nullopt,
+  if (!found || !password_ok || !user->active || locked) {
+    if (found && !password_ok) record_failure(connection, user->id, now);
+    audit_auth(connection, locked ? "auth.login_locked" : "auth.login",
+               user ? std::optional(user->id) : std::nullopt,
                user ? std::optional(user->role) : std::nullopt, audit::Outcome::denied, request,
                now);
     throw core::Error(core::ErrorKind::invalid_credentials,
                       "the email or password is incorrect");
   }
+  if (!requires_mfa(user->role)) record_success(connection, user->id);
   if (crypto::password_needs_rehash(hash)) {
     connection.exec("UPDATE users SET password_hash = $2 WHERE id = $1",
                     {user->id, crypto::hash_password(password)});
@@ -173,6 +181,12 @@ void verify_totp(db::Connection& connection, const crypto::Keyring& keyring,
     throw core::Error(core::ErrorKind::conflict, "TOTP is not enrolled; enrol first");
   }
   crypto::WrappedKey wrapped{static_cast<int>(rows.integer(0, 1)), rows.bytes(0, 0)};
+  if (is_locked(connection, session.user.id, now)) {
+    audit_auth(connection, "auth.totp_locked", session.user.id, session.user.role,
+               audit::Outcome::denied, request, now);
+    throw core::Error(core::ErrorKind::too_many_attempts,
+                      "too many incorrect codes; wait a few minutes, then try again");
+  }
   const auto secret = keyring.unwrap(wrapped, "users.totp_secret:" + session.user.id);
   const auto step = match_code(secret, code, now);
   const std::int64_t last_step = rows.is_null(0, 2) ? -1 : rows.integer(0, 2);
@@ -196,7 +210,11 @@ void verify_totp(db::Connection& connection, const crypto::Keyring& keyring,
             {db::bytea_param({session.token_hash.begin(), session.token_hash.end()})});
   }
   tx.commit();
-  if (!accepted) reject_code();
+  if (!accepted) {
+    record_failure(connection, session.user.id, now);
+    reject_code();
+  }
+  record_success(connection, session.user.id);
 }
 
 }  // namespace telehealth::identity

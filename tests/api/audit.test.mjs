@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import { assertChainIntact, auditVerify } from './support/audit.mjs';
-import { adminQuery, runPsql } from './support/database.mjs';
+import { adminQuery, countRows, runPsql } from './support/database.mjs';
 import { appDsn, adminDsn } from './support/env.mjs';
-import { newPatient } from './support/users.mjs';
+import { assertError } from './support/client.mjs';
+import { bookAppointment } from './support/scheduling.mjs';
+import { newClinician, newPatient } from './support/users.mjs';
 
 
 function assertChainNamesSeq(seq) {
@@ -33,6 +35,15 @@ function middleSeq() {
   return Math.floor((first + last) / 2);
 }
 
+function runPsqlOrFail(dsn, sql) {
+  const { status, stderr } = runPsql(dsn, sql);
+  assert.equal(status, 0, `psql failed: ${sql}\n${stderr}`);
+}
+
+function countEncounters(patientId) {
+  return countRows('encounters', "patient_id = :'id'", { id: patientId });
+}
+
 describe('audit log', { concurrency: 1 }, () => {
   before(async () => {
     // A few events, so that seq 1 exists and the chain has a middle.
@@ -54,6 +65,33 @@ describe('audit log', { concurrency: 1 }, () => {
 
   test('audit verify reports OK', () => {
     assertChainIntact();
+  });
+
+  test('unwritable audit log fails closed', async () => {
+    const clinician = await newClinician();
+    const patient = await newPatient();
+    const appointment = await bookAppointment(clinician, patient, 3);
+    const recordsPath = `/api/patients/${patient.user.id}/records`;
+    const encountersBefore = countEncounters(patient.user.id);
+
+    runPsqlOrFail(adminDsn, 'REVOKE INSERT ON audit_events FROM telehealth_app;');
+    try {
+      const read = await patient.client.get(recordsPath);
+      assertError(read, 503, 'unavailable');
+      assert.equal(read.body.encounters, undefined, 'no record data may be returned');
+
+      const write = await clinician.client.post(`/api/patients/${patient.user.id}/encounters`, {
+        appointment_id: appointment.id,
+        note: 'Written while the audit log is unwritable.',
+      });
+      assertError(write, 503, 'unavailable');
+      assert.equal(countEncounters(patient.user.id), encountersBefore, 'no encounter may be written');
+    } finally {
+      runPsqlOrFail(adminDsn, 'GRANT INSERT ON audit_events TO telehealth_app;');
+    }
+
+    const after = await patient.client.get(recordsPath);
+    assert.equal(after.status, 200, after.text);
   });
 
   test('changed event detected', () => {

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 
 import { ApiClient, assertError } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
-import { createUser, randomSuffix, signIn } from './support/users.mjs';
+import { createUser, newClinician, randomSuffix, signIn } from './support/users.mjs';
 import { stepSeconds, totpCode, unixNow } from './support/totp.mjs';
 
 // Decodes RFC 4648 base32 (no padding needed) into bytes.
@@ -174,5 +174,65 @@ describe('sign-in failures', () => {
     assert.equal(unknownEmailEvents[0].event_type, 'auth.login');
     assert.equal(unknownEmailEvents[0].outcome, 'denied');
     assert.equal(unknownEmailEvents[0].actor_id, null);
+  });
+});
+
+describe('attempt limits', () => {
+  // The server allows 5 consecutive failures, then waits 1 s, 2 s, 4 s, ...
+  // before the account may be tried again (NIST SP 800-63B 5.2.2).
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('password throttled after failures', async () => {
+    const patient = createUser('patient');
+    const client = new ApiClient('attempt limits');
+    const wrong = { email: patient.email, password: `${patient.password}-wrong` };
+    for (let i = 0; i < 6; i++) {
+      assertError(await client.post('/api/auth/login', wrong), 401, 'invalid_credentials');
+    }
+
+    // Six failures: locked for 2 s. The right password gets the same answer
+    // as a wrong one, so a lockout does not reveal that the email exists.
+    const locked = await client.post('/api/auth/login', { email: patient.email, password: patient.password });
+    assertError(locked, 401, 'invalid_credentials');
+    const events = auditEventsOfRequest(locked.body.request_id);
+    assert.equal(events.length, 1);
+    assert.equal(events[0].event_type, 'auth.login_locked');
+    assert.equal(events[0].outcome, 'denied');
+
+    await sleep(2500);
+    const { response } = await signIn(patient);
+    assert.equal(response.status, 200);
+    const counter = adminQuery("SELECT to_json(failed_attempts) FROM users WHERE id = :'id';", { id: patient.id });
+    assert.equal(counter, 0, 'a complete sign-in clears the count');
+  });
+
+  test('TOTP throttled after failures', async () => {
+    const clinician = await newClinician();
+    const { client } = await signIn(clinician.user);
+    const now = unixNow();
+    const accepted = new Set([-1, 0, 1, 2].map((offset) => totpCode(clinician.secret, now + offset * stepSeconds)));
+    let wrong = totpCode(clinician.secret, now - 3600);
+    if (accepted.has(wrong)) wrong = String((Number(wrong) + 1) % 1_000_000).padStart(6, '0');
+
+    for (let i = 0; i < 5; i++) {
+      assertError(await client.post('/api/auth/totp/verify', { code: wrong }), 400, 'invalid_field', 'code');
+    }
+    // Five failures: even the right code waits 1 s.
+    const nextStepCode = totpCode(clinician.secret, unixNow() + stepSeconds);
+    const throttled = await client.post('/api/auth/totp/verify', { code: nextStepCode });
+    assertError(throttled, 429, 'too_many_attempts');
+
+    // The throttle covers password sign-in too, and a new password sign-in
+    // does not reset the count: only a complete sign-in does. So after the
+    // wait, one more wrong code (the sixth) locks the account for 2 s.
+    await sleep(1500);
+    const { client: again } = await signIn(clinician.user);
+    assertError(await again.post('/api/auth/totp/verify', { code: wrong }), 400, 'invalid_field', 'code');
+    assertError(await again.post('/api/auth/totp/verify', { code: nextStepCode }), 429, 'too_many_attempts');
+
+    await sleep(2500);
+    const verified = await again.post('/api/auth/totp/verify', { code: nextStepCode });
+    assert.equal(verified.status, 200, verified.text);
+    assert.equal(verified.body.mfa, 'done');
   });
 });
