@@ -1,5 +1,7 @@
 #include "video/rooms.hpp"
 
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 namespace telehealth::video {
@@ -25,12 +27,14 @@ std::shared_ptr<Participant>& Rooms::other(Room& room, identity::Role side) {
 }
 
 void Rooms::join(const std::string& appointment_id, identity::Role side,
-                 std::shared_ptr<Participant> participant) {
+                 std::shared_ptr<Participant> participant, std::string session_key) {
   std::shared_ptr<Participant> replaced;
   {
     std::lock_guard lock(mutex_);
     Room& room = rooms_[appointment_id];
     replaced = std::exchange(seat(room, side), participant);
+    (side == identity::Role::clinician ? room.clinician_session : room.patient_session) =
+        std::move(session_key);
     if (const auto& peer = other(room, side)) {
       peer->deliver(presence("peer-joined", side));
       participant->deliver(presence("peer-joined", opposite(side)));
@@ -60,6 +64,20 @@ void Rooms::leave(const std::string& appointment_id, identity::Role side,
   } else {
     rooms_.erase(found);
   }
+}
+
+void Rooms::close_session(const std::string& session_key) {
+  std::vector<std::shared_ptr<Participant>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, room] : rooms_) {
+      if (room.patient && room.patient_session == session_key) closing.push_back(room.patient);
+      if (room.clinician && room.clinician_session == session_key) {
+        closing.push_back(room.clinician);
+      }
+    }
+  }
+  for (const auto& participant : closing) participant->close();
 }
 
 std::size_t Rooms::size() const {

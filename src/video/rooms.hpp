@@ -31,8 +31,10 @@ class Rooms {
   /// Seats `participant` on `side`, replacing (and closing) an earlier
   /// connection of the same side, and sends "peer-joined" both ways when the
   /// other side is present.
+  /// `session_key` names the sign-in session that opened the connection, so
+  /// that ending the session can close it.
   void join(const std::string& appointment_id, identity::Role side,
-            std::shared_ptr<Participant> participant);
+            std::shared_ptr<Participant> participant, std::string session_key);
 
   /// Sends `message` from `side` to the other side, if present.
   void relay(const std::string& appointment_id, identity::Role side, const std::string& message);
@@ -41,12 +43,18 @@ class Rooms {
   void leave(const std::string& appointment_id, identity::Role side,
              const Participant* participant);
 
+  /// Closes every connection opened by the session `session_key`, when it is
+  /// signed out. The read loop of each then leaves its room as usual.
+  void close_session(const std::string& session_key);
+
   std::size_t size() const;
 
  private:
   struct Room {
     std::shared_ptr<Participant> patient;
     std::shared_ptr<Participant> clinician;
+    std::string patient_session;
+    std::string clinician_session;
   };
   static std::shared_ptr<Participant>& seat(Room& room, identity::Role side);
   static std::shared_ptr<Participant>& other(Room& room, identity::Role side);

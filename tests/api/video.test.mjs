@@ -10,7 +10,7 @@ import { assertError } from './support/client.mjs';
 import { auditEventsOfRequest } from './support/database.mjs';
 import { config, turnSecret } from './support/env.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
-import { newClinician, newPatient } from './support/users.mjs';
+import { newClinician, newPatient, signIn } from './support/users.mjs';
 import { openWebSocket } from './support/websocket.mjs';
 
 // The coturn REST API credential: base64 of HMAC-SHA1 over the username.
@@ -143,5 +143,21 @@ describe('video consultation', () => {
 
     await patientSide.connection.close();
     assert.deepEqual(await clinicianSide.connection.nextJson(), { type: 'peer-left', role: 'patient' });
+  });
+
+  test('sign-out closes signaling socket', async () => {
+    // A second session of the same patient, so the suite's own session stays.
+    const { client: second } = await signIn(patient.user);
+    const socket = await openWebSocket(signalPath(appointment.id), { cookie: second.cookieHeader() });
+    assert.equal(socket.status, 101, socket.text);
+    openSockets.push(socket.connection);
+
+    const signedOut = await second.post('/api/auth/logout');
+    assert.equal(signedOut.status, 204, signedOut.text);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still open'), 5000));
+    assert.notEqual(await Promise.race([socket.connection.closed, timeout]), 'still open',
+      'the signaling socket outlived the session that opened it');
+
+    assert.equal((await patient.client.get('/api/auth/session')).status, 200, 'other sessions stay');
   });
 });

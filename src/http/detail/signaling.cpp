@@ -200,7 +200,8 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
                            {"request_id", admission.context.request_id}};
   core::log(core::LogLevel::info, "video", "participant joined", ids);
   close_at_window_end(peer, seat.ends_at - admission.context.now);
-  services.rooms.join(seat.appointment_id, seat.side, peer);
+  services.rooms.join(seat.appointment_id, seat.side, peer,
+                      admission.context.session->token_hash);
 
   beast::flat_buffer buffer;
   for (;;) {

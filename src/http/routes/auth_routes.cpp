@@ -2,6 +2,7 @@
 
 #include "identity/authentication.hpp"
 #include "identity/sessions.hpp"
+#include "video/rooms.hpp"
 
 namespace telehealth::http {
 
@@ -43,6 +44,8 @@ Response logout(Services& services, Context& context) {
   if (!context.session_token.empty()) {
     auto lease = services.pool.acquire();
     identity::end_session(*lease, context.session_token);
+    // A consultation opened in this session ends with it.
+    services.rooms.close_session(identity::hash_token(context.session_token));
   }
   context.set_session_token = std::string();
   return no_content();
