@@ -104,6 +104,7 @@ run_node_tests() {
     TELEHEALTH_TEST_ADMIN_DSN=$(cat "$pg_dir/secrets/superuser.dsn") \
     TURN_PORT=$turn_port \
     NODE_EXTRA_CA_CERTS=$tls_dir/server.crt \
+    TELEHEALTH_SERVER_LOG=$server_log \
     timeout --kill-after=10s 15m node --test "$folder/"
 }
 

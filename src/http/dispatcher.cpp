@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "core/log.hpp"
 #include "core/text.hpp"
@@ -20,14 +21,24 @@ std::string path_of(const std::string& target) {
   return target.substr(0, target.find('?'));
 }
 
-void log_failure(const Context& context, const core::Error& error, unsigned status) {
+// Writes the one access-log line of a request: the route pattern rather than
+// the path, ids only, and for a failure the error kind and its log-only detail.
+void log_request(const Context& context, const std::string& route, unsigned status,
+                 std::chrono::steady_clock::time_point started, const core::Error* error) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
   nlohmann::json fields{{"request_id", context.request_id},
+                        {"method", context.method},
+                        {"route", route},
                         {"status", status},
-                        {"error", core::to_string(error.kind())}};
+                        {"duration_ms", static_cast<double>(elapsed.count()) / 1000.0}};
   if (context.actor) fields["user_id"] = context.actor->user_id;
-  if (!error.detail().empty()) fields["detail"] = error.detail();
-  core::log(status >= 500 ? core::LogLevel::error : core::LogLevel::info, "http",
-            "request failed", fields);
+  if (error != nullptr) {
+    fields["error"] = core::to_string(error->kind());
+    if (!error->detail().empty()) fields["detail"] = error->detail();
+  }
+  core::log(status >= 500 ? core::LogLevel::error : core::LogLevel::info, "http", "request",
+            fields);
 }
 
 }  // namespace
@@ -106,24 +117,27 @@ void Dispatcher::check_roles(const Context& context, const RouteSpec& spec) cons
 }
 
 Response Dispatcher::handle(const IncomingRequest& request) const {
+  const auto started = std::chrono::steady_clock::now();
   Context context = make_context(request, path_of(request.target));
   Response response;
+  std::string route = "unmatched";
+  std::optional<core::Error> failure;
   try {
     const auto match = router_.match(request.method, context.path);
     if (!match) core::throw_not_found();
+    route = match->route->spec.pattern;
     if (!is_safe_method(request.method)) check_origin(request);
     context.params = match->params;
     resume(context, match->route->spec.access);
     check_roles(context, match->route->spec);
     response = match->route->handler(context);
   } catch (const core::Error& error) {
-    response = error_response(error, context.request_id);
-    log_failure(context, error, response.status);
+    failure = error;
   } catch (const std::exception& error) {
-    const core::Error internal(core::ErrorKind::internal, "internal error", {}, error.what());
-    response = error_response(internal, context.request_id);
-    log_failure(context, internal, response.status);
+    failure = core::Error(core::ErrorKind::internal, "internal error", {}, error.what());
   }
+  if (failure) response = error_response(*failure, context.request_id);
+  log_request(context, route, response.status, started, failure ? &*failure : nullptr);
   if (context.set_session_token) {
     response.headers.emplace_back(
         "Set-Cookie", session_set_cookie(*context.set_session_token,

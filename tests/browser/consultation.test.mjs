@@ -286,7 +286,13 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     );
 
     for (const role of ['clinician', 'patient']) {
-      const first = await readInboundVideo(pages[role]);
+      // ICE can report connected a moment before the first video packet
+      // creates the inbound-rtp entry, so wait for it (up to 10 s).
+      let first = await readInboundVideo(pages[role]);
+      for (let waited = 0; !first?.bytesReceived && waited < 10_000; waited += 250) {
+        await sleep(250);
+        first = await readInboundVideo(pages[role]);
+      }
       await sleep(VIDEO_SAMPLE_INTERVAL_MS);
       const second = await readInboundVideo(pages[role]);
       t.diagnostic(`${role} inbound video: ${JSON.stringify(first)} then ${JSON.stringify(second)}`);
