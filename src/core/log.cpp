@@ -17,7 +17,7 @@ std::shared_ptr<spdlog::logger> root_logger() {
   static const auto logger = [] {
     auto created = spdlog::stderr_logger_mt("telehealth");
     // The message is the rest of a JSON object produced by `log`, closing
-    // brace included, so the pattern only opens it with the fields spdlog knows.
+    // brace included, so the pattern only opens it with the fields that spdlog supplies.
     created->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v)",
                          spdlog::pattern_time_type::utc);
     return created;

@@ -12,7 +12,7 @@
 
 namespace telehealth::http {
 
-/// One request as a route handler sees it: no sockets, no Beast types.
+/// One request as a route handler receives it: no sockets, no Beast types.
 struct Context {
   std::string method;
   std::string path;

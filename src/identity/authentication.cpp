@@ -68,8 +68,9 @@ SignInResult sign_in(db::Connection& connection, const std::string& email,
   const std::string hash = found ? std::string(rows.text(0, 0)) : decoy_hash();
   const bool password_ok = crypto::verify_password(hash, password);
   const std::optional<User> user = found ? std::optional(read_user(rows, 0, 1)) : std::nullopt;
-  // A throttled or locked account gets the same answer as a wrong password, so
-  // a lockout does not reveal that the email exists. The audit event says it.
+  // A throttled or locked account gets the same response as a wrong password,
+  // so a lockout does not reveal that the email exists. The audit event
+  // records the lockout.
   const bool locked = found && is_locked(connection, user->id, now);
 
   if (!found || !password_ok || !user->active || locked) {

@@ -21,8 +21,8 @@ struct SignInResult {
 /// Checks an email and password (argon2id) and starts a session. Every
 /// attempt is audited as "auth.login". A wrong password, an unknown email and
 /// a deactivated account all throw the same invalid_credentials error, after
-/// the same argon2id work, so neither the message nor the timing tells them
-/// apart. `request` carries the client facts; its user id is ignored.
+/// the same argon2id work, so neither the message nor the timing
+/// distinguishes them. `request` carries the client facts; its user id is ignored.
 SignInResult sign_in(db::Connection& connection, const std::string& email,
                      const std::string& password, const Actor& request, core::Seconds now,
                      const SessionPolicy& policy);
@@ -33,7 +33,8 @@ struct TotpEnrolment {
 };
 
 /// Offers a new RFC 6238 secret (160 bits, SHA-1, 6 digits, 30 s) to a user
-/// who has none yet; it is kept sealed on the session until confirmed.
+/// who has none yet. The secret stays sealed on the session until confirmed,
+/// and a repeated call in the same session returns it again.
 TotpEnrolment begin_totp_enrolment(db::Connection& connection, const crypto::Keyring& keyring,
                                    const Session& session, const std::string& issuer);
 

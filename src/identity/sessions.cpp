@@ -7,7 +7,7 @@ namespace telehealth::identity {
 
 namespace {
 
-// 32 bytes = 256 bits of entropy (OWASP ASVS 3.2.2 asks for at least 128).
+// 32 bytes = 256 bits of entropy (OWASP ASVS 3.2.2 requires at least 128).
 constexpr std::size_t kTokenBytes = 32;
 
 db::Param hash_param(const std::string& raw_hash) {

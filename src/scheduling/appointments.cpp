@@ -129,7 +129,7 @@ void insert_appointment(db::Transaction& tx, const std::string& id, const std::s
     if (error.kind() != core::ErrorKind::conflict) throw;
     throw core::Error(core::ErrorKind::conflict,
                       "slot_id: the slot is already booked; choose another slot", "slot_id",
-                      detail::primary_message(error.detail()));
+                      error.detail());
   }
 }
 

@@ -73,7 +73,7 @@ std::vector<Slot> publish_availability(db::Transaction& tx, const identity::Acto
     throw core::Error(core::ErrorKind::conflict,
                       "starts_at: the range overlaps slots you have already published; "
                       "choose a range that does not overlap them",
-                      "starts_at", detail::primary_message(error.detail()));
+                      "starts_at", error.detail());
   }
   return slots;
 }

@@ -39,7 +39,8 @@ class Rooms {
   /// Sends `message` from `side` to the other side, if present.
   void relay(const std::string& appointment_id, identity::Role side, const std::string& message);
 
-  /// Removes `participant` if it still holds `side`, and tells the other side.
+  /// Removes `participant` if it is still seated on `side`, and notifies the
+  /// other side.
   void leave(const std::string& appointment_id, identity::Role side,
              const Participant* participant);
 

@@ -9,7 +9,7 @@ namespace {
 
 using identity::Role;
 
-// Records what the rooms send; stands in for a WebSocket connection.
+// Records what the rooms send, in place of a WebSocket connection.
 class RecordingParticipant : public Participant {
  public:
   void deliver(std::string message) override { messages.push_back(std::move(message)); }

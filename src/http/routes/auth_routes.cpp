@@ -63,8 +63,8 @@ Response totp_enrol(Services& services, Context& context) {
                              {"secret", enrolment.secret_base32}});
 }
 
-// Reads the "code" field and finishes MFA with `finish`, then returns the
-// session as it now stands.
+// Reads the "code" field, finishes MFA with `finish` and returns the
+// updated session.
 template <typename Finish>
 Response finish_totp(Services& services, Context& context, Finish finish) {
   const auto code = require_string(context.json_body(), "code");

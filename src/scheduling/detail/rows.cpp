@@ -6,10 +6,6 @@ namespace telehealth::scheduling::detail {
 
 std::string time_param(core::Seconds t) { return core::format_rfc3339(t); }
 
-std::string primary_message(const std::string& detail) {
-  return detail.substr(0, detail.find('\n'));
-}
-
 void require_role(const identity::Actor& actor, identity::Role role) {
   if (actor.role != role) {
     throw core::Error(core::ErrorKind::forbidden,

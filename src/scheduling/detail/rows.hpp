@@ -13,12 +13,6 @@ namespace telehealth::scheduling::detail {
 /// Formats `t` as a statement parameter for a timestamptz column.
 std::string time_param(core::Seconds t);
 
-/// Returns the first line of a SqlError's detail: the SQLSTATE and the
-/// server's primary message, which names the violated constraint. The lines
-/// after it (DETAIL) repeat the conflicting key values, such as a patient id
-/// and a time, which must not reach the log.
-std::string primary_message(const std::string& detail);
-
 /// Throws forbidden unless `actor` has `role`. The router checks roles
 /// first; this keeps domain calls safe when they are reached another way.
 void require_role(const identity::Actor& actor, identity::Role role);
