@@ -11,6 +11,8 @@ debian_packages=(
   # libraries
   libboost-dev libpq-dev libssl-dev libsodium-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libcli11-dev libgtest-dev libgmock-dev
+  # WebAuthn attestation and assertion parsing (CBOR)
+  libcbor-dev
   # services the product and its tests start under .run/
   postgresql-15 coturn
   # tools that scripts/run.sh and scripts/test.sh call: certificates and
@@ -43,7 +45,7 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet coturn 2>
   systemctl stop coturn || true
 fi
 
-for dir in web tests/browser; do
+for dir in web tests/api tests/browser; do
   if [[ -f "$top/$dir/package-lock.json" ]]; then
     stamp="$top/$dir/node_modules/.package-lock.json"
     if [[ ! -f "$stamp" || "$top/$dir/package-lock.json" -nt "$stamp" ]]; then
