@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "http/rate_limit.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -25,6 +26,7 @@ struct Config {
   std::vector<std::string> turn_urls;
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
+  http::RateLimits rate_limits;
   std::string log_level = "info";
 };
 
