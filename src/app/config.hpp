@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/settings.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -25,6 +26,7 @@ struct Config {
   std::vector<std::string> turn_urls;
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
+  admin::Settings admin;
   std::string log_level = "info";
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/settings.hpp"
 #include "core/time.hpp"
 #include "db/pool.hpp"
 #include "identity/sessions.hpp"
@@ -32,6 +33,7 @@ struct Services {
   identity::SessionPolicy sessions;
   TurnSettings turn;
   std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
+  admin::Settings admin{};    // elevation, invitation and break-glass lifetimes
 };
 
 }  // namespace telehealth::http
