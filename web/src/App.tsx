@@ -1,7 +1,12 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter } from 'react-router-dom';
+import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter, useLocation } from 'react-router-dom';
 import type { Role, User } from './api/types';
+import { AdminUsersPage } from './admin/AdminUsersPage';
+import { BreakGlassQueuePage } from './admin/BreakGlassQueuePage';
+import { ElevationGate } from './admin/elevation';
 import { StaffHomePage } from './admin/StaffHomePage';
+import { BreakGlassPage } from './breakglass/BreakGlassPage';
+import { InvitationPage } from './invitation/InvitationPage';
 import { SignInPage } from './auth/SignInPage';
 import { SignOutButton } from './auth/SignOutButton';
 import { TotpEnrolPage } from './auth/TotpEnrolPage';
@@ -38,6 +43,15 @@ export function App() {
 /** Shows sign-in, a TOTP step or the app, from the session state. */
 function SessionGate() {
   const { state, refresh } = useSession();
+  const location = useLocation();
+  // An invitation link opens the same page whether or not someone is signed in.
+  if (location.pathname === '/invitation') {
+    return (
+      <Layout>
+        <InvitationPage />
+      </Layout>
+    );
+  }
   switch (state.status) {
     case 'loading':
       return (
@@ -90,6 +104,15 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
+      <Route
+        path="/admin/users"
+        element={onlyFor(['admin'], <ElevationGate title="Users"><AdminUsersPage /></ElevationGate>)}
+      />
+      <Route
+        path="/admin/break-glass"
+        element={onlyFor(['admin'], <ElevationGate title="Break-glass review"><BreakGlassQueuePage /></ElevationGate>)}
+      />
+      <Route path="/break-glass" element={onlyFor(['clinician'], <BreakGlassPage />)} />
       <Route path="*" element={<NotFoundPage user={user} />} />
     </Routes>
   );
@@ -107,10 +130,16 @@ function navItems(user: User): { to: string; label: string }[] {
       return [
         { to: '/appointments', label: 'Appointments' },
         { to: '/availability', label: 'Availability' },
+        { to: '/break-glass', label: 'Emergency access' },
       ];
     case 'admin':
+      return [
+        { to: '/staff', label: 'Administration' },
+        { to: '/admin/users', label: 'Users' },
+        { to: '/admin/break-glass', label: 'Break-glass review' },
+      ];
     case 'auditor':
-      return [{ to: '/staff', label: user.role === 'admin' ? 'Administration' : 'Audit' }];
+      return [{ to: '/staff', label: 'Audit' }];
   }
 }
 
