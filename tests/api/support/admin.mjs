@@ -55,7 +55,7 @@ export function superuserExec(sql, variables = {}) {
 export function flaggedEventsOfRequest(requestId) {
   return adminQuery(
     `SELECT coalesce(json_agg(e ORDER BY e.seq), '[]')
-       FROM (SELECT event_type, actor_id, patient_id, record_type, record_id, outcome, break_glass_id
+       FROM (SELECT seq, event_type, actor_id, patient_id, record_type, record_id, outcome, break_glass_id
                FROM audit_events WHERE request_id = :'request_id') e;`,
     { request_id: requestId },
   );
