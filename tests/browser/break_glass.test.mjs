@@ -52,7 +52,7 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
   const reviewNote = `Checked with the emergency department log ${suffix}; access was appropriate.`;
 
   let browser;
-  const pages = { clinician: undefined, admin: undefined };
+  const pages = { clinician: undefined, admin: undefined, invitee: undefined };
   const users = {};
   let earlierStepFailed = false;
 
@@ -79,7 +79,7 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
     users.patient.id = queryScalar(environment.adminDsn, "SELECT id FROM users WHERE email = :'email';", { email: users.patient.email });
 
     browser = await launchChromium();
-    for (const role of Object.keys(pages)) {
+    for (const role of ['clinician', 'admin']) {
       const context = await newParticipantContext(browser, environment.serverUrl);
       context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       pages[role] = await context.newPage();
@@ -180,8 +180,29 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
     await page.getByTestId('users-table').waitFor();
     await page.getByTestId('invite-email').fill(`bg-invitee-${suffix}@example.org`);
     await page.getByTestId('invite-submit').click();
-    const link = await page.getByTestId('invite-link').inputValue();
-    assert.match(link, /\/#\/invitation\?token=[A-Za-z0-9_-]{43}$/);
+    users.invitationLink = await page.getByTestId('invite-link').inputValue();
+    assert.match(users.invitationLink, /\/#\/invitation\?token=[A-Za-z0-9_-]{43}$/);
     await checkAccessibility(page, 'admin users page');
+  });
+
+  step('invitee accepts the invitation', async () => {
+    const context = await newParticipantContext(browser, environment.serverUrl);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    const page = await context.newPage();
+    pages.invitee = page;
+    await page.goto(users.invitationLink);
+    await page.getByTestId('invitation-details').waitFor();
+    assert.match(await page.getByTestId('invitation-details').textContent(), new RegExp(`bg-invitee-${suffix}@example.org`));
+    await checkAccessibility(page, 'invitation page');
+
+    await page.getByTestId('invitation-name').fill(`Dr Saoirse Lund ${suffix}`);
+    await page.getByTestId('invitation-password').fill(`invitee-password-${suffix}`);
+    await page.getByTestId('invitation-password-confirm').fill(`invitee-password-${suffix}`);
+    await page.getByTestId('invitation-submit').click();
+    await page.getByTestId('invitation-accepted').waitFor();
+
+    // The link works once.
+    await page.reload();
+    await page.getByTestId('invitation-error').waitFor();
   });
 });
