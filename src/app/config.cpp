@@ -48,7 +48,7 @@ void parse_listen(const std::filesystem::path& file, const std::string& listen, 
   }
 }
 
-// Reads a whole number of `unit` from parent[key] into `out`, if present.
+// Reads a positive whole number of `Unit` from parent[key] into `out`, if present.
 template <typename Unit>
 void read_duration(const std::filesystem::path& file, const json& parent, const std::string& key,
                    const std::string& path, std::chrono::seconds& out) {

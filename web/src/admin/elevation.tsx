@@ -1,6 +1,6 @@
 // Elevated admin sessions: admin pages render only after the admin has
-// confirmed a fresh TOTP code, and go back to the prompt when the server says
-// the elevation has ended (403 `elevation_required`).
+// confirmed a fresh TOTP code, and go back to the prompt when the server reports
+// that the elevation has ended (403 `elevation_required`).
 import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { elevate, endElevation, getElevation } from '../api/admin';
 import { ApiError } from '../api/client';

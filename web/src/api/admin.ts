@@ -43,7 +43,7 @@ export const BREAK_GLASS_REASONS = [
 ] as const;
 export type BreakGlassReason = (typeof BREAK_GLASS_REASONS)[number]['value'];
 
-/** The label shown for a stored reason code. */
+/** Returns the label shown for a stored reason code. */
 export function reasonLabel(reason: string): string {
   return BREAK_GLASS_REASONS.find((entry) => entry.value === reason)?.label ?? reason;
 }
