@@ -47,17 +47,15 @@ EpisodeReview read_review(const db::Result& rows, int row, const crypto::Keyring
 
 }  // namespace
 
-std::vector<EpisodeReview> list_episodes(db::Connection& connection,
-                                         const crypto::Keyring& keyring,
+std::vector<EpisodeReview> list_episodes(db::Connection& connection, const crypto::Keyring& keyring,
                                          const identity::Actor& admin, core::Seconds now) {
   db::Transaction tx(connection);
   audit_admin(tx, admin, "admin.break_glass_list", "break_glass_episode", std::nullopt,
               audit::Outcome::allowed, now);
-  const auto rows = tx.exec(
-      std::string(kEpisodeSelect) +  // sql-constant
-      " ORDER BY e.reviewed_at IS NOT NULL,"
-      " CASE WHEN e.reviewed_at IS NULL THEN e.started_at END ASC,"
-      " e.started_at DESC LIMIT 200");
+  const auto rows = tx.exec(std::string(kEpisodeSelect) +  // sql-constant
+                            " ORDER BY e.reviewed_at IS NOT NULL,"
+                            " CASE WHEN e.reviewed_at IS NULL THEN e.started_at END ASC,"
+                            " e.started_at DESC LIMIT 200");
   tx.commit();
   std::vector<EpisodeReview> reviews;
   for (int row = 0; row < rows.rows(); ++row) reviews.push_back(read_review(rows, row, keyring));
@@ -93,8 +91,8 @@ EpisodeReview review_episode(db::Connection& connection, const crypto::Keyring& 
   }
   event.patient_id = std::string(found.text(0, 0));
 
-  const auto sealed = identity::seal_episode_text(keyring, trimmed,
-                                                  identity::review_note_associated_data(episode_id));
+  const auto sealed = identity::seal_episode_text(
+      keyring, trimmed, identity::review_note_associated_data(episode_id));
   tx.exec(
       "UPDATE break_glass_episodes SET reviewed_at = $2, reviewed_by = $3,"
       " review_note_sealed = $4, review_note_kek_version = $5 WHERE id = $1",

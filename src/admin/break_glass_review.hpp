@@ -43,8 +43,7 @@ inline constexpr std::size_t kMinReviewNoteChars = 10;
 /// Episodes, unreviewed first (oldest first, so none waits forever), then
 /// reviewed ones, newest first; at most 200. Audited as
 /// "admin.break_glass_list".
-std::vector<EpisodeReview> list_episodes(db::Connection& connection,
-                                         const crypto::Keyring& keyring,
+std::vector<EpisodeReview> list_episodes(db::Connection& connection, const crypto::Keyring& keyring,
                                          const identity::Actor& admin, core::Seconds now);
 
 /// Marks an episode reviewed with `note` (sealed like the justification).

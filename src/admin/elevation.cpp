@@ -47,8 +47,7 @@ bool accept_totp(db::Transaction& tx, const crypto::Keyring& keyring, const std:
   const auto step = crypto::totp_match(secret.bytes(), code, core::to_unix(now), 1);
   const std::int64_t last_step = rows.is_null(0, 2) ? -1 : rows.integer(0, 2);
   if (!step || *step <= last_step) return false;
-  tx.exec("UPDATE users SET totp_last_step = $2 WHERE id = $1",
-          {user_id, std::to_string(*step)});
+  tx.exec("UPDATE users SET totp_last_step = $2 WHERE id = $1", {user_id, std::to_string(*step)});
   return true;
 }
 
@@ -56,8 +55,7 @@ bool accept_totp(db::Transaction& tx, const crypto::Keyring& keyring, const std:
 
 Elevation elevate(db::Connection& connection, const crypto::Keyring& keyring,
                   const identity::Session& session, const std::string& code,
-                  const identity::Actor& admin, core::Seconds now,
-                  std::chrono::seconds lifetime) {
+                  const identity::Actor& admin, core::Seconds now, std::chrono::seconds lifetime) {
   const std::string& user_id = session.user.id;
   if (identity::is_locked(connection, user_id, now)) {
     db::Transaction tx(connection);
@@ -124,8 +122,7 @@ void end_elevation(db::Connection& connection, const std::string& token_hash,
   db::Transaction tx(connection);
   tx.exec("UPDATE sessions SET elevated_until = NULL WHERE token_hash = $1",
           {hash_param(token_hash)});
-  audit_admin(tx, admin, "admin.elevate_end", "user", admin.user_id, audit::Outcome::allowed,
-              now);
+  audit_admin(tx, admin, "admin.elevate_end", "user", admin.user_id, audit::Outcome::allowed, now);
   tx.commit();
 }
 

@@ -33,8 +33,7 @@ struct Elevation {
 /// wrong code and too_many_attempts while the account is throttled.
 Elevation elevate(db::Connection& connection, const crypto::Keyring& keyring,
                   const identity::Session& session, const std::string& code,
-                  const identity::Actor& admin, core::Seconds now,
-                  std::chrono::seconds lifetime);
+                  const identity::Actor& admin, core::Seconds now, std::chrono::seconds lifetime);
 
 /// The end of the session's elevation, or nullopt when it is not elevated now.
 std::optional<core::Seconds> elevated_until(db::Connection& connection,

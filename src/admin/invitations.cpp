@@ -46,12 +46,12 @@ std::string trim(const std::string& text) {
 // list of common passwords) once it exists; this checks length only.
 void check_password(const std::string& password) {
   if (password.size() < kMinPasswordChars) {
-    core::throw_invalid_field("password", "must be at least " +
-                                              std::to_string(kMinPasswordChars) + " characters");
+    core::throw_invalid_field(
+        "password", "must be at least " + std::to_string(kMinPasswordChars) + " characters");
   }
   if (password.size() > kMaxPasswordBytes) {
-    core::throw_invalid_field("password", "must be at most " +
-                                              std::to_string(kMaxPasswordBytes) + " bytes");
+    core::throw_invalid_field("password",
+                              "must be at most " + std::to_string(kMaxPasswordBytes) + " bytes");
   }
 }
 
@@ -65,7 +65,8 @@ std::string check_email(const std::string& email) {
                      trimmed.find('@', at + 1) == std::string::npos &&
                      trimmed.find_first_of(" \t\r\n") == std::string::npos &&
                      core::sanitize_utf8(trimmed, kMaxEmailBytes) == trimmed;
-  if (!valid) core::throw_invalid_field("email", "must be an email address such as name@example.org");
+  if (!valid)
+    core::throw_invalid_field("email", "must be an email address such as name@example.org");
   return trimmed;
 }
 
@@ -73,8 +74,8 @@ std::string check_display_name(const std::string& display_name) {
   const std::string trimmed = trim(display_name);
   if (trimmed.empty() || trimmed.size() > kMaxNameBytes ||
       core::sanitize_utf8(trimmed, kMaxNameBytes) != trimmed) {
-    core::throw_invalid_field("display_name", "must be 1 to " + std::to_string(kMaxNameBytes) +
-                                                  " bytes of text");
+    core::throw_invalid_field("display_name",
+                              "must be 1 to " + std::to_string(kMaxNameBytes) + " bytes of text");
   }
   return trimmed;
 }
@@ -91,16 +92,15 @@ Invitation create_invitation(db::Connection& connection, const identity::Actor& 
 
   db::Transaction tx(connection);
   if (!tx.exec("SELECT 1 FROM users WHERE lower(email) = lower($1)", {invitation.email}).empty()) {
-    throw core::Error(core::ErrorKind::conflict,
-                      "email: a user with this email already exists", "email");
+    throw core::Error(core::ErrorKind::conflict, "email: a user with this email already exists",
+                      "email");
   }
   tx.exec(
       "INSERT INTO invitations (id, token_hash, email, role, invited_by, created_at, expires_at)"
       " VALUES ($1, $2, $3, $4, $5, $6, $7)",
       {invitation.id, token_param(invitation.token), invitation.email, identity::to_string(role),
        admin.user_id, core::format_rfc3339(now), core::format_rfc3339(invitation.expires_at)});
-  audit_admin(tx, admin, "admin.invite", "invitation", invitation.id, audit::Outcome::allowed,
-              now);
+  audit_admin(tx, admin, "admin.invite", "invitation", invitation.id, audit::Outcome::allowed, now);
   tx.commit();
   return invitation;
 }
@@ -140,8 +140,8 @@ std::string accept_invitation(db::Connection& connection, const std::string& tok
   const auto role = identity::parse_role(rows.text(0, 2)).value_or(identity::Role::patient);
   // The unique index on lower(email) turns a user created meanwhile into a
   // conflict (409), and the transaction leaves the invitation unused.
-  const std::string user_id = identity::create_user(
-      connection, {std::string(rows.text(0, 1)), name, role, password});
+  const std::string user_id =
+      identity::create_user(connection, {std::string(rows.text(0, 1)), name, role, password});
   tx.exec("UPDATE invitations SET accepted_at = $2, accepted_user_id = $3 WHERE id = $1",
           {invitation_id, core::format_rfc3339(now), user_id});
 

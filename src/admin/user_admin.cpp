@@ -33,8 +33,7 @@ void keep_an_active_admin(db::Transaction& tx, const identity::Actor& admin,
                           const identity::User& target, bool remains_active_admin,
                           const std::string& event_type, core::Seconds now) {
   if (target.role != identity::Role::admin || !target.active || remains_active_admin) return;
-  const auto admins =
-      tx.exec("SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE");
+  const auto admins = tx.exec("SELECT id FROM users WHERE role = 'admin' AND active FOR UPDATE");
   if (admins.rows() > 1) return;
   audit_admin(tx, admin, event_type, "user", target.id, audit::Outcome::denied, now);
   tx.commit();
@@ -67,8 +66,7 @@ std::vector<UserSummary> list_users(db::Connection& connection, const identity::
   tx.commit();
   std::vector<UserSummary> users;
   for (int row = 0; row < rows.rows(); ++row) {
-    users.push_back({identity::read_user(rows, row), rows.timestamp(row, 6),
-                     rows.boolean(row, 7)});
+    users.push_back({identity::read_user(rows, row), rows.timestamp(row, 6), rows.boolean(row, 7)});
   }
   return users;
 }

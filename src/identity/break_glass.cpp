@@ -70,15 +70,14 @@ std::span<const char* const> break_glass_reasons() noexcept { return kReasons; }
 std::string check_justification(const std::string& text) {
   std::string trimmed = trim(text);
   if (trimmed.size() > kMaxJustificationChars) {
-    core::throw_invalid_field("justification", "must be at most " +
-                                                   std::to_string(kMaxJustificationChars) +
-                                                   " characters");
-  }
-  if (trimmed.size() < kMinJustificationChars ||
-      count_words(trimmed) < kMinJustificationWords) {
     core::throw_invalid_field(
-        "justification", "write at least " + std::to_string(kMinJustificationWords) +
-                             " words (" + std::to_string(kMinJustificationChars) +
+        "justification",
+        "must be at most " + std::to_string(kMaxJustificationChars) + " characters");
+  }
+  if (trimmed.size() < kMinJustificationChars || count_words(trimmed) < kMinJustificationWords) {
+    core::throw_invalid_field(
+        "justification", "write at least " + std::to_string(kMinJustificationWords) + " words (" +
+                             std::to_string(kMinJustificationChars) +
                              " characters) saying why you need this record now");
   }
   return trimmed;
@@ -141,9 +140,9 @@ BreakGlassEpisode start_break_glass(db::Connection& connection, const crypto::Ke
   episode.expires_at = now + lifetime;
 
   db::Transaction tx(connection);
-  const auto patient = tx.exec(
-      "SELECT id, display_name FROM users WHERE id = $1 AND role = 'patient' AND active",
-      {request.patient_id});
+  const auto patient =
+      tx.exec("SELECT id, display_name FROM users WHERE id = $1 AND role = 'patient' AND active",
+              {request.patient_id});
   auto event = actor_event(clinician, "break_glass.start", audit::Outcome::allowed);
   event.patient_id = request.patient_id;
   event.record_type = "break_glass_episode";

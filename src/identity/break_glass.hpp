@@ -42,8 +42,7 @@ struct PatientRef {
 /// found, failed without one otherwise. The email itself is not audited.
 std::optional<PatientRef> find_patient_for_break_glass(db::Connection& connection,
                                                        const Actor& clinician,
-                                                       const std::string& email,
-                                                       core::Seconds now);
+                                                       const std::string& email, core::Seconds now);
 
 struct BreakGlassEpisode {
   std::string id;

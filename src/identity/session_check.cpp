@@ -12,8 +12,7 @@ bool session_is_current(db::Connection& connection, const std::string& token_has
   return !rows.empty();
 }
 
-std::vector<std::string> end_user_sessions(db::Connection& connection,
-                                           const std::string& user_id) {
+std::vector<std::string> end_user_sessions(db::Connection& connection, const std::string& user_id) {
   const auto rows =
       connection.exec("DELETE FROM sessions WHERE user_id = $1 RETURNING token_hash", {user_id});
   std::vector<std::string> hashes;

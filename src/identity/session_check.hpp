@@ -18,7 +18,6 @@ bool session_is_current(db::Connection& connection, const std::string& token_has
 
 /// Deletes every session of `user_id` and returns their token hashes, so the
 /// caller can close the connections they opened.
-std::vector<std::string> end_user_sessions(db::Connection& connection,
-                                           const std::string& user_id);
+std::vector<std::string> end_user_sessions(db::Connection& connection, const std::string& user_id);
 
 }  // namespace telehealth::identity

@@ -28,17 +28,20 @@ nlohmann::json optional_time(const std::optional<core::Seconds>& time) {
 }
 
 nlohmann::json episode_review_json(const admin::EpisodeReview& review) {
-  return {{"id", review.id},
-          {"clinician", {{"id", review.clinician.id}, {"display_name", review.clinician.display_name}}},
-          {"patient", {{"id", review.patient.id}, {"display_name", review.patient.display_name}}},
-          {"reason", review.reason},
-          {"justification", review.justification},
-          {"started_at", core::format_rfc3339(review.started_at)},
-          {"expires_at", core::format_rfc3339(review.expires_at)},
-          {"audit_events", review.audit_events},
-          {"reviewed_at", optional_time(review.reviewed_at)},
-          {"reviewed_by", review.reviewed_by ? nlohmann::json(*review.reviewed_by) : nlohmann::json(nullptr)},
-          {"review_note", review.review_note ? nlohmann::json(*review.review_note) : nlohmann::json(nullptr)}};
+  return {
+      {"id", review.id},
+      {"clinician", {{"id", review.clinician.id}, {"display_name", review.clinician.display_name}}},
+      {"patient", {{"id", review.patient.id}, {"display_name", review.patient.display_name}}},
+      {"reason", review.reason},
+      {"justification", review.justification},
+      {"started_at", core::format_rfc3339(review.started_at)},
+      {"expires_at", core::format_rfc3339(review.expires_at)},
+      {"audit_events", review.audit_events},
+      {"reviewed_at", optional_time(review.reviewed_at)},
+      {"reviewed_by",
+       review.reviewed_by ? nlohmann::json(*review.reviewed_by) : nlohmann::json(nullptr)},
+      {"review_note",
+       review.review_note ? nlohmann::json(*review.review_note) : nlohmann::json(nullptr)}};
 }
 
 Role require_role(const nlohmann::json& body) {
@@ -112,12 +115,12 @@ Response invite(Services& services, Context& context) {
                                                    context.now, services.admin.invitation_lifetime);
   // The token travels in the URL fragment, which browsers never send to a
   // server, so it reaches no access log.
-  return json_response(201, {{"id", invitation.id},
-                             {"email", invitation.email},
-                             {"role", identity::to_string(invitation.role)},
-                             {"expires_at", core::format_rfc3339(invitation.expires_at)},
-                             {"link", services.public_origin + "/#/invitation?token=" +
-                                          invitation.token}});
+  return json_response(
+      201, {{"id", invitation.id},
+            {"email", invitation.email},
+            {"role", identity::to_string(invitation.role)},
+            {"expires_at", core::format_rfc3339(invitation.expires_at)},
+            {"link", services.public_origin + "/#/invitation?token=" + invitation.token}});
 }
 
 template <typename Change>
@@ -186,8 +189,8 @@ Response accept_invitation(Services& services, Context& context) {
   const auto token = require_string(body, "token");
   const auto display_name = require_string(body, "display_name");
   const auto password = require_string(body, "password");
-  const identity::Actor request{{}, Role::patient, context.client_ip, context.user_agent,
-                                context.request_id};
+  const identity::Actor request{
+      {}, Role::patient, context.client_ip, context.user_agent, context.request_id};
   auto lease = services.pool.acquire();
   const auto user_id =
       admin::accept_invitation(*lease, token, display_name, password, request, context.now);
@@ -202,8 +205,7 @@ void add_admin_routes(Router& router, Services& services) {
   };
   const std::vector<Role> admins{Role::admin};
   router.add({"POST", "/api/admin/elevate", Access::verified, admins, false}, bind(elevate));
-  router.add({"GET", "/api/admin/elevation", Access::verified, admins, false},
-             bind(get_elevation));
+  router.add({"GET", "/api/admin/elevation", Access::verified, admins, false}, bind(get_elevation));
   router.add({"POST", "/api/admin/elevation/end", Access::verified, admins, false},
              bind(end_elevation));
   router.add({"GET", "/api/admin/users", Access::verified, admins, false}, bind(list_users));
@@ -218,9 +220,9 @@ void add_admin_routes(Router& router, Services& services) {
              bind(assign_role));
   router.add({"GET", "/api/admin/break-glass", Access::verified, admins, false},
              bind(list_break_glass));
-  router.add({"POST", "/api/admin/break-glass/{episode_id}/review", Access::verified, admins,
-              false},
-             bind(review_break_glass));
+  router.add(
+      {"POST", "/api/admin/break-glass/{episode_id}/review", Access::verified, admins, false},
+      bind(review_break_glass));
   router.add({"POST", "/api/invitations/lookup", Access::anonymous, {}, false},
              bind(lookup_invitation));
   router.add({"POST", "/api/invitations/accept", Access::anonymous, {}, false},
