@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/rate_limit.hpp"
+#include "admin/settings.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -27,6 +28,7 @@ struct Config {
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
   http::RateLimits rate_limits;
+  admin::Settings admin;
   std::string log_level = "info";
 };
 

@@ -10,7 +10,9 @@
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
+#include "http/routes/admin_routes.hpp"
 #include "http/routes/auth_routes.hpp"
+#include "http/routes/break_glass_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
 #include "video/rooms.hpp"
@@ -46,6 +48,8 @@ http::Router build_routes(http::Services& services) {
   http::add_records_routes(router, services);
 #endif
   http::add_video_routes(router, services);
+  http::add_admin_routes(router, services);
+  http::add_break_glass_routes(router, services);
   return router;
 }
 
@@ -94,7 +98,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.sessions,
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin,
-                          config.rate_limits};
+                          config.rate_limits,
+                          config.admin};
   const http::Router router = build_routes(services);
   const http::Dispatcher dispatcher(router, services);
   const http::StaticFiles files(config.web_root);
