@@ -1,5 +1,6 @@
 import type { MouseEvent, ReactNode } from 'react';
 import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter } from 'react-router-dom';
+import { AccountPage } from './account/AccountPage';
 import type { Role, User } from './api/types';
 import { StaffHomePage } from './admin/StaffHomePage';
 import { SignInPage } from './auth/SignInPage';
@@ -90,12 +91,17 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
+      <Route path="/account" element={<AccountPage />} />
       <Route path="*" element={<NotFoundPage user={user} />} />
     </Routes>
   );
 }
 
 function navItems(user: User): { to: string; label: string }[] {
+  return [...roleNavItems(user), { to: '/account', label: 'Security' }];
+}
+
+function roleNavItems(user: User): { to: string; label: string }[] {
   switch (user.role) {
     case 'patient':
       return [

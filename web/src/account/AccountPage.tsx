@@ -1,0 +1,12 @@
+import { PageTitle } from '../shared/ui';
+import { PasskeysPanel } from './PasskeysPanel';
+
+/** The signed-in user's sign-in settings. */
+export function AccountPage() {
+  return (
+    <>
+      <PageTitle title="Sign-in and security">Sign-in and security</PageTitle>
+      <PasskeysPanel />
+    </>
+  );
+}
