@@ -12,7 +12,7 @@ namespace telehealth::identity {
 
 namespace {
 
-// 256-bit challenges; WebAuthn section 13.4.3 asks for at least 128 bits.
+// 256-bit challenges; WebAuthn section 13.4.3 requires at least 128 bits.
 constexpr std::size_t kChallengeBytes = 32;
 // A user with this many passkeys must remove one before adding another.
 constexpr std::int64_t kMaxPasskeysPerUser = 20;
@@ -371,7 +371,7 @@ SignInResult passkey_sign_in(db::Connection& connection, const AssertionResponse
                              const PasskeySettings& settings, const SessionPolicy& policy) {
   PasskeyEvent event{"auth.passkey_login", std::nullopt, std::nullopt, std::nullopt,
                      audit::Outcome::denied};
-  // Every failure, a throttled account included, gets this one answer, so
+  // Every failure, a throttled account included, returns this one error, so
   // the response does not reveal which credential ids exist.
   const core::Error rejected(core::ErrorKind::invalid_credentials,
                              "the passkey could not be verified; try again or sign in with your "

@@ -63,7 +63,7 @@ AuthenticatorData parse_authenticator_data(ByteView data) {
                               data.begin() + static_cast<std::ptrdiff_t>(offset + id_length));
   offset += id_length;
   std::size_t key_length = 0;
-  // Decoding tells where the COSE key ends; only its bytes are kept.
+  // Decoding finds where the COSE key ends; only its bytes are kept.
   detail::decode_cbor(data.subspan(offset), key_length);
   parsed.credential_public_key = data.subspan(offset, key_length);
   return parsed;

@@ -22,8 +22,8 @@ enum class Algorithm : int {
   rs256 = -257,  // RSASSA-PKCS1-v1_5 with SHA-256
 };
 
-/// Why a ceremony was rejected. Callers audit the reason and tell the client
-/// only that verification failed.
+/// The reason a ceremony was rejected. Callers audit the reason and tell the
+/// client only that verification failed.
 enum class Failure {
   malformed,               // JSON, CBOR or authenticator data that does not parse
   wrong_type,              // clientDataJSON.type is not the expected ceremony
@@ -53,8 +53,8 @@ class VerificationError : public std::runtime_error {
   Failure failure_;
 };
 
-/// The relying party as the browser sees it: `origin` is the exact origin of
-/// the web app ("https://clinic.example:8443") and `id` its RP id, the host.
+/// The relying party: `origin` is the exact origin of the web app
+/// ("https://clinic.example:8443") and `id` its RP id, the host.
 struct RelyingParty {
   std::string id;
   std::string origin;

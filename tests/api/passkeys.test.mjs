@@ -406,9 +406,9 @@ describe('passkey removal', () => {
 
     const allowed = await client.request('DELETE', `/api/auth/passkeys/${first.id}`);
     assert.equal(allowed.status, 204, allowed.text);
-    const refused = await client.request('DELETE', `/api/auth/passkeys/${second.id}`);
-    assertError(refused, 409, 'conflict');
-    assertAudited(refused, 'auth.passkey_removed', 'denied', user.id, second.id);
+    const rejected = await client.request('DELETE', `/api/auth/passkeys/${second.id}`);
+    assertError(rejected, 409, 'conflict');
+    assertAudited(rejected, 'auth.passkey_removed', 'denied', user.id, second.id);
     assert.deepEqual((await client.get('/api/auth/passkeys')).body.map((item) => item.id), [second.id]);
   });
 

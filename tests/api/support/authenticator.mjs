@@ -1,7 +1,7 @@
 // A software WebAuthn authenticator built on node:crypto, with its own small
 // CBOR encoder (RFC 8949), so the tests share no code with the server's
-// verifier. It answers the JSON options of the passkey routes the way
-// navigator.credentials does, in the JSON form of PublicKeyCredential.
+// verifier. It turns the JSON options of the passkey routes into a
+// PublicKeyCredential in its JSON form, as navigator.credentials would.
 
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
@@ -49,7 +49,7 @@ function base64url(buffer) {
   return Buffer.from(buffer).toString('base64url');
 }
 
-/** The COSE_Key (RFC 9053) of a node:crypto public key. */
+/** Builds the COSE_Key (RFC 9053) of a node:crypto public key. */
 function coseKey(publicKey, algorithm) {
   const jwk = publicKey.export({ format: 'jwk' });
   const bytes = (text) => Buffer.from(text, 'base64url');
@@ -115,7 +115,8 @@ export class SoftAuthenticator {
   }
 
   /**
-   * Answers registration options as navigator.credentials.create() does.
+   * Creates a credential from registration options, as
+   * navigator.credentials.create() does.
    * `overrides` may change origin, rpId, type, challenge, flags or the
    * attestation format ("none", or "packed" for self attestation).
    */
@@ -147,8 +148,8 @@ export class SoftAuthenticator {
   }
 
   /**
-   * Answers assertion options as navigator.credentials.get() does, counting
-   * one more signature. `overrides` may also corrupt the signature
+   * Signs an assertion for request options, as navigator.credentials.get()
+   * does, counting one more signature. `overrides` may also corrupt the signature
    * (`badSignature`), sign with another authenticator's key (`signer`) or
    * claim another credential id (`credentialId`).
    */

@@ -1,7 +1,7 @@
 import { PageTitle } from '../shared/ui';
 import { PasskeysPanel } from './PasskeysPanel';
 
-/** The signed-in user's sign-in settings. */
+/** Renders the signed-in user's sign-in settings. */
 export function AccountPage() {
   return (
     <>

@@ -11,7 +11,7 @@ interface PasskeyButtonProps {
   ceremony: () => Promise<Session>;
 }
 
-/** A button that signs in, or completes two-step sign-in, with a passkey. */
+/** Renders a button that signs in, or completes two-step sign-in, with a passkey. */
 export function PasskeyButton({ label, testId, ceremony }: PasskeyButtonProps) {
   const { accept } = useSession();
   const [error, setError] = useState<unknown>(undefined);

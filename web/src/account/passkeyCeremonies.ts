@@ -1,6 +1,6 @@
-// The three passkey ceremonies of the web app: each asks the server for
-// options, lets the browser talk to the authenticator and sends the result
-// back.
+// The three passkey ceremonies of the web app: each requests options from
+// the server, lets the browser talk to the authenticator and sends the
+// result back.
 import {
   passkeyRegistrationOptions,
   passkeySecondFactorOptions,
@@ -24,7 +24,7 @@ export function passkeysSupported(): boolean {
 }
 
 // The browser rejects with NotAllowedError both when the person cancels and
-// when the request times out; neither says which.
+// when the request times out, and the error does not tell the two apart.
 function explain(error: unknown): never {
   if (error instanceof DOMException) {
     if (error.name === 'NotAllowedError' || error.name === 'AbortError') {
