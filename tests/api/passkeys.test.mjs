@@ -4,12 +4,13 @@
 // and each rejection with its audit event.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 
 import { SoftAuthenticator, algorithms } from './support/authenticator.mjs';
 import { ApiClient, assertError } from './support/client.mjs';
-import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
-import { baseUrl } from './support/env.mjs';
+import { adminQuery, auditEventsOfRequest, runPsql } from './support/database.mjs';
+import { appDsn, baseUrl } from './support/env.mjs';
 import { createUser, newClinician, signIn } from './support/users.mjs';
 
 const rpId = new URL(baseUrl).hostname;
@@ -302,6 +303,37 @@ describe('passkey rejections', () => {
     assertError(replay, 401, 'invalid_credentials');
     assertAudited(replay, 'auth.passkey_verified', 'denied', clinician.id);
     assertError(await again.get('/api/appointments'), 403, 'mfa_required');
+  });
+
+  test('expired challenge rejected', async () => {
+    const client = await passwordOnly(clinician);
+    const options = await secondFactorOptions(client);
+    // Only the challenge's SHA-256 is stored; the raw bytes are nowhere.
+    const challenge = Buffer.from(options.challenge, 'base64url');
+    const stored = adminQuery(
+      `SELECT json_build_object(
+                'hashed', count(*) FILTER (WHERE challenge_hash = decode(:'hash', 'hex')),
+                'raw', count(*) FILTER (WHERE challenge_hash = decode(:'raw', 'hex')))
+         FROM webauthn_challenges;`,
+      { hash: createHash('sha256').update(challenge).digest('hex'), raw: challenge.toString('hex') },
+    );
+    assert.deepEqual(stored, { hashed: 1, raw: 0 });
+    adminQuery(
+      `UPDATE webauthn_challenges SET expires_at = now() - interval '1 second'
+        WHERE challenge_hash = decode(:'hash', 'hex') RETURNING to_json(true);`,
+      { hash: createHash('sha256').update(challenge).digest('hex') },
+    );
+    const response = await client.post('/api/auth/passkeys/verify', { credential: authenticator.get(options) });
+    assertError(response, 401, 'invalid_credentials');
+    assertAudited(response, 'auth.passkey_verified', 'denied', clinician.id);
+  });
+
+  test('application role cannot change a stored key', async () => {
+    const { status, stderr } = runPsql(appDsn, "UPDATE webauthn_credentials SET public_key = '\\x00' WHERE false;");
+    assert.notEqual(status, 0);
+    assert.match(stderr, /permission denied for table webauthn_credentials/);
+    const owner = runPsql(appDsn, "UPDATE webauthn_credentials SET user_id = id WHERE false;");
+    assert.match(owner.stderr, /permission denied for table webauthn_credentials/);
   });
 
   test('challenge of another session rejected', async () => {
