@@ -86,8 +86,9 @@ UserChange reset_user_mfa(db::Connection& connection, const identity::Actor& adm
                           const std::string& user_id, core::Seconds now) {
   db::Transaction tx(connection);
   auto user = lock_target(tx, admin, user_id, "admin.mfa_reset", now);
-  // Every second factor goes: TOTP and the recovery codes that stand in for it.
+  // Every second factor goes: TOTP, passkeys and the recovery codes.
   tx.exec("DELETE FROM recovery_codes WHERE user_id = $1", {user_id});
+  tx.exec("DELETE FROM webauthn_credentials WHERE user_id = $1", {user_id});
   tx.exec(
       "UPDATE users SET totp_secret_sealed = NULL, totp_kek_version = NULL,"
       " totp_enabled = false, totp_last_step = NULL WHERE id = $1",

@@ -13,6 +13,7 @@
 #include "http/routes/admin_routes.hpp"
 #include "http/routes/auth_routes.hpp"
 #include "http/routes/break_glass_routes.hpp"
+#include "http/routes/passkey_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
 #include "video/rooms.hpp"
@@ -41,6 +42,7 @@ void configure_tls(asio::ssl::context& tls, const Config& config) {
 http::Router build_routes(http::Services& services) {
   http::Router router;
   http::add_auth_routes(router, services);
+  http::add_passkey_routes(router, services);
 #if __has_include("http/routes/scheduling_routes.hpp")
   http::add_scheduling_routes(router, services);
 #endif

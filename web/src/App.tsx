@@ -123,6 +123,10 @@ function SignedInRoutes({ user }: { user: User }) {
 }
 
 function navItems(user: User): { to: string; label: string }[] {
+  return [...roleNavItems(user), { to: '/security', label: 'Security' }];
+}
+
+function roleNavItems(user: User): { to: string; label: string }[] {
   switch (user.role) {
     case 'patient':
       return [
@@ -161,7 +165,7 @@ function Layout({ user, children }: { user?: User; children: ReactNode }) {
           {user && (
             <nav aria-label="Main">
               <ul className="nav-list">
-                {[...navItems(user), { to: '/security', label: 'Security' }].map((item) => (
+                {navItems(user).map((item) => (
                   <li key={item.to}>
                     <NavLink to={item.to} end>
                       {item.label}
