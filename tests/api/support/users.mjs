@@ -31,7 +31,10 @@ export function createUser(role) {
   const email = `${role}-${suffix}@api-test.telehealth.test`;
   const prefix = role === 'clinician' ? 'Dr ' : '';
   const displayName = `${prefix}${pick(givenNames)} ${pick(familyNames)} ${suffix.slice(0, 4)}`;
-  const password = `pw-${randomSuffix(24)}`;
+  // Groups of three characters: no run of four letters or digits, so the
+  // password can never contain a word of the name or email, which the
+  // password policy rejects (the name ends in four hex digits of the suffix).
+  const password = randomSuffix(24).match(/.{3}/g).join('-');
 
   const output = execFileSync(
     binary,
