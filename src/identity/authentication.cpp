@@ -44,6 +44,16 @@ const std::string& decoy_hash() {
   return hash;
 }
 
+// A user who already has a second factor (a passkey) adds TOTP only from a
+// session that has used it; otherwise a password alone could enrol a new
+// authenticator and so skip the passkey.
+void require_factor_for_enrolment(const Session& session) {
+  if (has_second_factor(session.user) && !session.mfa_done) {
+    throw core::Error(core::ErrorKind::mfa_required,
+                      "sign in with your passkey first; then you can add an authenticator app");
+  }
+}
+
 [[noreturn]] void reject_code() {
   throw core::Error(core::ErrorKind::invalid_field,
                     "code: incorrect or expired; enter the current 6-digit code from your "
@@ -83,7 +93,9 @@ SignInResult sign_in(db::Connection& connection, const std::string& email,
     throw core::Error(core::ErrorKind::invalid_credentials,
                       "the email or password is incorrect");
   }
-  if (!requires_mfa(user->role)) record_success(connection, user->id);
+  // Only a complete sign-in clears the failure count: while a second factor
+  // is still due, a right password must not reset the budget for guessing it.
+  if (!requires_mfa(user->role) && !has_second_factor(*user)) record_success(connection, user->id);
   if (crypto::password_needs_rehash(hash)) {
     connection.exec("UPDATE users SET password_hash = $2 WHERE id = $1",
                     {user->id, crypto::hash_password(password)});
@@ -144,6 +156,7 @@ TotpEnrolment begin_totp_enrolment(db::Connection& connection, const crypto::Key
     throw core::Error(core::ErrorKind::conflict,
                       "TOTP is already enrolled; sign in with a code from your authenticator");
   }
+  require_factor_for_enrolment(session);
   const db::Param token_hash =
       db::bytea_param({session.token_hash.begin(), session.token_hash.end()});
   const std::string associated_data = "sessions.pending_totp:" + session.user.id;
@@ -186,10 +199,18 @@ void confirm_totp_enrolment(db::Connection& connection, const crypto::Keyring& k
     throw core::Error(core::ErrorKind::conflict,
                       "no TOTP enrolment is in progress; start enrolment again");
   }
+  require_factor_for_enrolment(session);
+  if (is_locked(connection, session.user.id, now)) {
+    audit_auth(connection, "auth.totp_locked", session.user.id, session.user.role,
+               audit::Outcome::denied, request, now);
+    throw core::Error(core::ErrorKind::too_many_attempts,
+                      "too many incorrect codes; wait a few minutes, then try again");
+  }
   crypto::WrappedKey pending{static_cast<int>(rows.integer(0, 1)), rows.bytes(0, 0)};
   const auto secret = keyring.unwrap(pending, "sessions.pending_totp:" + session.user.id);
   const auto step = match_code(secret, code, now);
   if (!step) {
+    record_failure(connection, session.user.id, now);
     audit_auth(connection, "auth.totp_enrol", session.user.id, session.user.role,
                audit::Outcome::denied, request, now);
     reject_code();
@@ -211,6 +232,7 @@ void confirm_totp_enrolment(db::Connection& connection, const crypto::Keyring& k
                      request.client_ip, request.user_agent, request.request_id};
   audit::append(tx, event, now);
   tx.commit();
+  record_success(connection, session.user.id);
 }
 
 void verify_totp(db::Connection& connection, const crypto::Keyring& keyring,

@@ -411,7 +411,8 @@ SignInResult passkey_sign_in(db::Connection& connection, const AssertionResponse
     db::Transaction tx(connection);
     store_counter(tx, *passkey, assertion.sign_count, now);
     SignInResult result;
-    result.token = start_session(connection, user->id, now, policy);
+    result.token = start_session(connection, user->id, now, policy,
+                                 {request.client_ip, request.user_agent});
     result.session.token_hash = hash_token(result.token);
     result.session.user = *user;
     result.session.mfa_done = true;

@@ -28,13 +28,18 @@ const char* to_string(MfaState state) noexcept {
   return "enrol";
 }
 
+bool has_second_factor(const User& user) noexcept {
+  return user.totp_enabled || user.has_passkey;
+}
+
 MfaState mfa_state(const Session& session) noexcept {
   // A patient may choose a second factor; once enrolled it is asked for too.
-  if (!requires_mfa(session.user.role) && !session.user.totp_enabled) {
-    return MfaState::not_required;
-  }
+  const bool enrolled = has_second_factor(session.user);
+  if (!requires_mfa(session.user.role) && !enrolled) return MfaState::not_required;
   if (session.mfa_done) return MfaState::done;
-  return session.user.totp_enabled ? MfaState::verify : MfaState::enrol;
+  // Any enrolled factor (TOTP or a passkey) must be used: a user with a
+  // passkey is never offered TOTP enrolment on the strength of a password.
+  return enrolled ? MfaState::verify : MfaState::enrol;
 }
 
 std::string hash_token(std::string_view token) {
@@ -122,7 +127,7 @@ std::optional<Session> resume_session(db::Connection& connection, std::string_vi
                   " WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active"
                   " AND s.expires_at > $2 AND s.last_seen_at > $3"
                   " RETURNING s.id, s.mfa_done, u.") +
-          "id, u.email, u.display_name, u.role, u.totp_enabled, u.active",
+          "id, u.email, u.display_name, u.role, u.totp_enabled, u.active, u.has_passkey",
       {hash_param(token_hash), core::format_rfc3339(now),
        core::format_rfc3339(now - policy.idle_timeout)});
   if (rows.empty()) {

@@ -32,6 +32,9 @@ enum class MfaState { not_required, enrol, verify, done };
 const char* to_string(MfaState state) noexcept;
 MfaState mfa_state(const Session& session) noexcept;
 
+/// True when the user has enrolled TOTP or registered a passkey.
+bool has_second_factor(const User& user) noexcept;
+
 /// The client a session was started from, shown in the user's session list.
 struct SessionClient {
   std::string client_ip;

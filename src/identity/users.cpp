@@ -16,6 +16,7 @@ User read_user(const db::Result& rows, int row, int first_column) {
   user.role = parse_role(rows.text(row, first_column + 3)).value_or(Role::patient);
   user.totp_enabled = rows.boolean(row, first_column + 4);
   user.active = rows.boolean(row, first_column + 5);
+  user.has_passkey = rows.boolean(row, first_column + 6);
   return user;
 }
 

@@ -15,11 +15,13 @@ struct User {
   std::string display_name;
   Role role = Role::patient;
   bool totp_enabled = false;
+  bool has_passkey = false;  // kept by a trigger on webauthn_credentials
   bool active = true;
 };
 
 /// The columns `read_user` expects, in order, for SELECT lists.
-inline constexpr const char* kUserColumns = "id, email, display_name, role, totp_enabled, active";
+inline constexpr const char* kUserColumns =
+    "id, email, display_name, role, totp_enabled, active, has_passkey";
 
 User read_user(const db::Result& rows, int row, int first_column = 0);
 

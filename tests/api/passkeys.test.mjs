@@ -11,7 +11,7 @@ import { SoftAuthenticator, algorithms } from './support/authenticator.mjs';
 import { ApiClient, assertError } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest, runPsql } from './support/database.mjs';
 import { appDsn, baseUrl } from './support/env.mjs';
-import { createUser, newClinician, signIn } from './support/users.mjs';
+import { createUser, newClinician, newPatient, signIn } from './support/users.mjs';
 
 const rpId = new URL(baseUrl).hostname;
 
@@ -466,5 +466,30 @@ describe('passkey removal', () => {
     const { user } = await newClinician();
     const client = await passwordOnly(user);
     assertError(await client.post('/api/auth/passkeys/verify/options'), 409, 'conflict');
+  });
+});
+
+describe('passkey as the only second factor', () => {
+  test('a password alone cannot enrol TOTP past a passkey', async () => {
+    // A patient adds a passkey and is made a clinician: the passkey is their
+    // only second factor, and the password must not open a way around it.
+    const { user, client } = await newPatient();
+    const authenticator = new SoftAuthenticator(algorithms.es256, baseUrl);
+    await registerPasskey(client, authenticator, 'Laptop');
+    adminQuery("UPDATE users SET role = 'clinician' WHERE id = :'id' RETURNING to_json(true);", { id: user.id });
+
+    const intruder = await passwordOnly({ ...user, role: 'clinician' });
+    assert.equal((await intruder.get('/api/auth/session')).body.mfa, 'verify');
+    assertError(await intruder.post('/api/auth/totp/enrol'), 403, 'mfa_required');
+    assertError(await intruder.post('/api/auth/totp/confirm', { code: '123456' }), 409, 'conflict');
+    assertError(await intruder.get('/api/appointments'), 403, 'mfa_required');
+
+    // With the passkey, the same user may add an authenticator app.
+    const owner = await passwordOnly({ ...user, role: 'clinician' });
+    const verified = await owner.post('/api/auth/passkeys/verify', {
+      credential: authenticator.get(await secondFactorOptions(owner)),
+    });
+    assert.equal(verified.status, 200, verified.text);
+    assert.equal((await owner.post('/api/auth/totp/enrol')).status, 200);
   });
 });

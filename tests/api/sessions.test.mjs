@@ -214,3 +214,28 @@ describe('password change', () => {
     assert.equal((await signIn({ ...patient, password: 'otter violin basalt 9' })).response.status, 200);
   });
 });
+
+describe('failure count with a second factor pending', () => {
+  test("a patient's right password does not reset the TOTP guess count", async () => {
+    const { user, client } = await newPatient();
+    const enrolment = await client.post('/api/auth/totp/enrol');
+    assert.equal((await client.post('/api/auth/totp/confirm', { code: totpCode(enrolment.body.secret) })).status, 200);
+
+    // A code outside the accepted window of -1 to +1 steps (and the step after).
+    const window = new Set([-1, 0, 1, 2].map((offset) => totpCode(enrolment.body.secret, unixNow() + offset * stepSeconds)));
+    let wrong = '000000';
+    while (window.has(wrong)) wrong = String(Number(wrong) + 1).padStart(6, '0');
+
+    const { client: guesser } = await signIn(user);
+    for (let i = 0; i < 5; i++) {
+      assertError(await guesser.post('/api/auth/totp/verify', { code: wrong }), 400, 'invalid_field', 'code');
+    }
+    // The fifth failure starts a 1-second wait; after it, the right password
+    // is accepted but the count of wrong codes stays.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const { response } = await signIn(user);
+    assert.equal(response.body.mfa, 'verify');
+    const failures = adminQuery("SELECT to_json(failed_attempts) FROM users WHERE id = :'id';", { id: user.id });
+    assert.equal(failures, 5);
+  });
+});

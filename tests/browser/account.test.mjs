@@ -64,6 +64,7 @@ describe('account security', { timeout: 240_000 }, () => {
       await page.getByTestId('session-list').waitFor();
       assert.equal(await page.getByTestId('session-row').count(), 1);
       await page.getByTestId('recovery-generate').click();
+      await page.getByTestId('recovery-codes').waitFor();
       const codes = (await page.getByTestId('recovery-codes').locator('li').allTextContents()).map((code) => code.trim());
       assert.equal(codes.length, 10);
       await assertNoAxeViolations(page, 'security page');
