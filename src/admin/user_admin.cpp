@@ -66,7 +66,9 @@ std::vector<UserSummary> list_users(db::Connection& connection, const identity::
   tx.commit();
   std::vector<UserSummary> users;
   for (int row = 0; row < rows.rows(); ++row) {
-    users.push_back({identity::read_user(rows, row), rows.timestamp(row, 6), rows.boolean(row, 7)});
+    constexpr int kExtra = identity::kUserColumnCount;
+    users.push_back({identity::read_user(rows, row), rows.timestamp(row, kExtra),
+                     rows.boolean(row, kExtra + 1)});
   }
   return users;
 }

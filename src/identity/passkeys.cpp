@@ -262,6 +262,10 @@ PasskeyInfo finish_passkey_registration(db::Connection& connection, const Sessio
        bytes_param(registration.public_key),
        std::to_string(static_cast<int>(registration.algorithm)),
        std::to_string(registration.sign_count), passkey_name, core::format_rfc3339(now)});
+  // Registration required user verification on the new authenticator, so
+  // this session has used a second factor: a patient who adds their first
+  // passkey is not asked for it again until the next sign-in.
+  tx.exec("UPDATE sessions SET mfa_done = true WHERE token_hash = $1", {session_param(session)});
   event.passkey_id = id;
   audit::append(tx, to_audit_event(event, request), now);
   tx.commit();

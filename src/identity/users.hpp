@@ -22,6 +22,8 @@ struct User {
 /// The columns `read_user` expects, in order, for SELECT lists.
 inline constexpr const char* kUserColumns =
     "id, email, display_name, role, totp_enabled, active, has_passkey";
+/// How many columns kUserColumns names; a query's own columns follow them.
+inline constexpr int kUserColumnCount = 7;
 
 User read_user(const db::Result& rows, int row, int first_column = 0);
 

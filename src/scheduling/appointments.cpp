@@ -92,15 +92,35 @@ std::optional<std::string> sole_patient(const identity::Actor& actor,
   return shared ? std::optional<std::string>(first) : std::nullopt;
 }
 
-// Returns the slot's times if the slot exists and its clinician is active.
-std::optional<TimeRange> find_bookable_slot(db::Transaction& tx, const std::string& slot_id) {
+struct BookableSlot {
+  TimeRange time;
+  std::string clinician_id;
+};
+
+// Returns the slot's times and clinician if the slot exists and its
+// clinician is active.
+std::optional<BookableSlot> find_bookable_slot(db::Transaction& tx, const std::string& slot_id) {
   const auto rows = tx.exec(
-      "SELECT s.starts_at, s.ends_at FROM availability_slots s"
+      "SELECT s.starts_at, s.ends_at, s.clinician_id FROM availability_slots s"
       " JOIN users c ON c.id = s.clinician_id"
       " WHERE s.id = $1 AND c.role = 'clinician' AND c.active",
       {slot_id});
   if (rows.empty()) return std::nullopt;
-  return TimeRange{rows.timestamp(0, 0), rows.timestamp(0, 1)};
+  return BookableSlot{{rows.timestamp(0, 0), rows.timestamp(0, 1)}, std::string(rows.text(0, 2))};
+}
+
+// Serialises bookings that involve the same clinician or the same patient.
+// Two transactions inserting rows that conflict under an exclusion constraint
+// can each wait for the other, and PostgreSQL then aborts one with a
+// deadlock; queueing on the people first makes the loser see the winner's
+// committed row and get a clean conflict. The locks are taken in id order,
+// so two bookings never wait for each other in a cycle. The two-key form
+// keeps these locks apart from the audit chain's one-key lock.
+void lock_booking_parties(db::Transaction& tx, std::string clinician_id, std::string patient_id) {
+  constexpr const char* kLockBookingParty = "SELECT pg_advisory_xact_lock(1, hashtext($1))";
+  if (patient_id < clinician_id) std::swap(clinician_id, patient_id);
+  tx.exec(kLockBookingParty, {clinician_id});
+  tx.exec(kLockBookingParty, {patient_id});
 }
 
 bool patient_is_busy(db::Transaction& tx, const std::string& patient_id, const TimeRange& time) {
@@ -164,10 +184,11 @@ Appointment book_appointment(db::Transaction& tx, const identity::Actor& patient
                       "slot_id: no such slot; choose one from the clinician's free slots",
                       "slot_id");
   }
-  if (slot->starts_at <= now) {
+  if (slot->time.starts_at <= now) {
     core::throw_unacceptable("slot_id", "the slot has already started; choose a later slot");
   }
-  if (patient_is_busy(tx, patient.user_id, *slot)) {
+  lock_booking_parties(tx, slot->clinician_id, patient.user_id);
+  if (patient_is_busy(tx, patient.user_id, slot->time)) {
     throw core::Error(core::ErrorKind::conflict,
                       "slot_id: you already have an appointment at that time; choose another slot",
                       "slot_id");
