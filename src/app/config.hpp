@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/oidc_config.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -26,6 +28,7 @@ struct Config {
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
   std::string log_level = "info";
+  std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };
 
 /// Reads and checks the file; throws std::runtime_error naming the file, the

@@ -10,6 +10,7 @@
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
 #include "http/routes/auth_routes.hpp"
+#include "http/routes/oidc_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
 #include "video/rooms.hpp"
@@ -35,9 +36,10 @@ void configure_tls(asio::ssl::context& tls, const Config& config) {
   tls.use_private_key_file(config.tls_private_key.string(), asio::ssl::context::pem);
 }
 
-http::Router build_routes(http::Services& services) {
+http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::Router router;
   http::add_auth_routes(router, services);
+  http::add_oidc_routes(router, services, oidc_client);
 #if __has_include("http/routes/scheduling_routes.hpp")
   http::add_scheduling_routes(router, services);
 #endif
@@ -66,7 +68,13 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.sessions,
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin};
-  const http::Router router = build_routes(services);
+  std::unique_ptr<oidc::Client> oidc_client;
+  if (config.oidc) {
+    auto settings = config.oidc->settings;
+    settings.client_secret = read_secret_file(config.oidc->client_secret_file);
+    oidc_client = std::make_unique<oidc::Client>(std::move(settings));
+  }
+  const http::Router router = build_routes(services, oidc_client.get());
   const http::Dispatcher dispatcher(router, services);
   const http::StaticFiles files(config.web_root);
 

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn } from '../api/endpoints';
 import { ErrorAlert, FormField, PageTitle, StatusMessage } from '../shared/ui';
 import { useSession } from './session';
+import { SsoSignIn } from './SsoSignIn';
 
 export function SignInPage({ notice }: { notice?: string | undefined }) {
   const { accept } = useSession();
@@ -66,6 +67,7 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
           {submitting ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <SsoSignIn />
     </div>
   );
 }
