@@ -19,7 +19,7 @@ namespace {
 
 using audit::Outcome;
 
-// 256 bits each for state, nonce and the browser key (OWASP ASVS 3.2.2 asks
+// 256 bits each for state, nonce and the browser key (OWASP ASVS 3.2.2 requires
 // for at least 128).
 constexpr std::size_t kRandomBytes = 32;
 
@@ -33,7 +33,7 @@ db::Param raw_param(const std::string& raw) {
 }
 
 // The PKCE code verifier (RFC 7636 section 4.1) is derived from the browser
-// key and the state, so the database never holds it: a reader of the flows
+// key and the state, so the database never stores it: a reader of the flows
 // table cannot redeem an intercepted code.
 std::string code_verifier(const std::string& browser_key, const std::string& state) {
   const auto tag = crypto::hmac_sha256(crypto::as_byte_view(browser_key),
@@ -167,7 +167,7 @@ AuthorizationRequest Client::start(db::Connection& connection, core::Seconds now
   AuthorizationRequest request;
   request.browser_key = crypto::random_token(kRandomBytes);
 
-  // Expired flows are removed here, so the table holds only live ones.
+  // Expired flows are removed here, so the table contains only live ones.
   connection.exec("DELETE FROM oidc_flows WHERE expires_at <= $1", {core::format_rfc3339(now)});
   connection.exec(
       "INSERT INTO oidc_flows (state_hash, browser_hash, nonce_hash, created_at, expires_at)"
@@ -199,7 +199,7 @@ LoginResult Client::finish(db::Connection& connection, const CallbackParameters&
     // The provider reports a refusal (the user cancelled, or is not allowed
     // to use this client) as error=... instead of a code (RFC 6749 4.1.2.1).
     if (callback.error) deny("provider_error", "the provider returned an error");
-    // RFC 9207: an answer naming another issuer is a mix-up attack.
+    // RFC 9207: a response naming another issuer is a mix-up attack.
     if (callback.issuer && *callback.issuer != settings_.issuer) {
       deny("issuer_mismatch", "the authorization response names another issuer");
     }

@@ -68,7 +68,7 @@ asio::awaitable<void> exchange(asio::ssl::context* tls, HttpsUrl url, Request re
   parser.body_limit(kMaxBodyBytes);
   co_await bhttp::async_read(stream, buffer, parser, asio::use_awaitable);
   *response = parser.release();
-  // The whole answer is read, so a failed TLS close_notify loses nothing.
+  // The whole response is read, so a failed TLS close_notify loses nothing.
   boost::system::error_code ignored;
   socket.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }

@@ -4,18 +4,16 @@
 // set no session cookie.
 
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import Provider from 'oidc-provider';
-
 import { sessionCookieName } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
 import { config } from './support/env.mjs';
+import { startTestProvider } from './support/oidc_provider.mjs';
 import { startServer } from './support/server.mjs';
 import { createUser } from './support/users.mjs';
 
@@ -23,13 +21,6 @@ const clientId = 'telehealth-sso-test';
 const clientSecret = randomBytes(32).toString('base64url');
 const flowCookieName = '__Host-oidc_flow';
 const callbackPath = '/api/auth/oidc/callback';
-
-// A signing key as a private JWK with a fixed kid. Two keys share the kid so
-// that a token signed by the second one cannot be told apart by its header.
-function signingKey() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: 'sso-test-key', alg: 'RS256', use: 'sig' };
-}
 
 /**
  * A user agent with one cookie jar per origin that follows no redirect by
@@ -69,93 +60,16 @@ class Browser {
   }
 }
 
-// State of the test provider: which account the next login is for, with
-// which amr, and which of the two providers answers.
-const accounts = new Map();
-let nextLogin;
-let currentProvider;
-
-function providerConfig(key, redirectUris) {
-  return {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uris: redirectUris,
-        response_types: ['code'],
-        grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_basic',
-      },
-    ],
-    jwks: { keys: [key] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], acr: null, amr: null },
-    // Put the email claims in the ID token of the code flow too, as Entra ID,
-    // Google and Keycloak do.
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
-    async findAccount(ctx, id) {
-      const account = accounts.get(id);
-      if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...account }) };
-    },
-    // First-party client: consent is granted without a prompt.
-    async loadExistingGrant(ctx) {
-      const grant = new ctx.oidc.provider.Grant({
-        clientId: ctx.oidc.client.clientId,
-        accountId: ctx.oidc.session.accountId,
-      });
-      grant.addOIDCScope('openid email');
-      await grant.save();
-      return grant;
-    },
-  };
-}
-
-// The login screen of the test provider: it signs in whoever `nextLogin`
-// names, as a real provider would after checking a password and a second
-// factor.
-async function handleInteraction(request, response) {
-  const details = await currentProvider.interactionDetails(request, response);
-  assert.equal(details.prompt.name, 'login', `unexpected prompt ${details.prompt.name}`);
-  await currentProvider.interactionFinished(
-    request,
-    response,
-    { login: { accountId: nextLogin.subject, amr: nextLogin.amr, acr: nextLogin.acr } },
-    { mergeWithLastSubmission: false },
-  );
-}
-
-function startProviderServer() {
-  const server = createServer(
-    { cert: readFileSync(config.tls.certificate), key: readFileSync(config.tls.private_key) },
-    (request, response) => {
-      if (request.url.startsWith('/interaction/')) {
-        handleInteraction(request, response).catch((error) => {
-          response.statusCode = 500;
-          response.end(String(error));
-        });
-        return;
-      }
-      currentProvider.callback()(request, response);
-    },
-  );
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
 describe('single sign-on through OpenID Connect', () => {
-  let providerServer;
+  let provider;
   let issuer;
   let telehealth;
   let secretDir;
-  let providers;
   let clinician;
 
   before(async () => {
-    providerServer = await startProviderServer();
-    issuer = `https://localhost:${providerServer.address().port}`;
+    provider = await startTestProvider();
+    issuer = provider.issuer;
 
     secretDir = mkdtempSync(join(tmpdir(), 'th-oidc-'));
     const secretFile = join(secretDir, 'client_secret');
@@ -174,22 +88,19 @@ describe('single sign-on through OpenID Connect', () => {
 
     // The prefix URI is registered too, standing in for a provider that
     // compares redirect URIs by prefix, so the attack reaches our server.
-    const redirectUris = [`${telehealth.url}${callbackPath}`, `${telehealth.url}${callbackPath}-evil`];
-    const keyA = signingKey();
-    const keyB = signingKey();
-    providers = {
-      genuine: new Provider(issuer, providerConfig(keyA, redirectUris)),
-      otherKey: new Provider(issuer, providerConfig(keyB, redirectUris)),
-    };
-    currentProvider = providers.genuine;
+    provider.register({
+      client_id: clientId,
+      client_secret: clientSecret,
+      redirect_uris: [`${telehealth.url}${callbackPath}`, `${telehealth.url}${callbackPath}-evil`],
+    });
 
     clinician = createUser('clinician');
-    accounts.set(`sub-${clinician.id}`, { email: clinician.email.toUpperCase(), email_verified: true });
+    provider.accounts.set(`sub-${clinician.id}`, { email: clinician.email.toUpperCase(), email_verified: true });
   });
 
   after(async () => {
     await telehealth?.stop();
-    await new Promise((resolve) => providerServer?.close(resolve));
+    await provider?.stop();
     if (secretDir) rmSync(secretDir, { recursive: true, force: true });
   });
 
@@ -197,7 +108,7 @@ describe('single sign-on through OpenID Connect', () => {
   // to (not including) our callback. `tamperAuthorization` may change the
   // authorization URL. Returns the browser and the callback URL.
   async function throughProvider(login, tamperAuthorization = (url) => url) {
-    nextLogin = login;
+    provider.login = login;
     const browser = new Browser();
     const started = await browser.get(`${telehealth.url}/api/auth/oidc/start`);
     assert.equal(started.status, 302, started.text);
@@ -292,7 +203,7 @@ describe('single sign-on through OpenID Connect', () => {
   test('clinician without MFA must still pass TOTP', async () => {
     // Once linked, the subject alone identifies the user: a changed address
     // at the provider does not matter.
-    accounts.set(`sub-${clinician.id}`, { email: `moved-${clinician.email}`, email_verified: true });
+    provider.accounts.set(`sub-${clinician.id}`, { email: `moved-${clinician.email}`, email_verified: true });
     const { browser, callbackUrl } = await throughProvider({ subject: `sub-${clinician.id}`, amr: ['pwd'] });
     const response = await browser.get(callbackUrl.toString());
     assert.equal(response.status, 303, response.text);
@@ -361,18 +272,18 @@ describe('single sign-on through OpenID Connect', () => {
   });
 
   test('ID token signed by another key rejected', async () => {
-    currentProvider = providers.otherKey;
+    provider.signWithOtherKey = true;
     try {
       const { browser, callbackUrl } = await throughProvider({ subject: `sub-${clinician.id}`, amr: ['mfa'] });
       await assertRejected(browser, callbackUrl, 'bad_signature');
     } finally {
-      currentProvider = providers.genuine;
+      provider.signWithOtherKey = false;
     }
   });
 
   test('patient refused', async () => {
     const patient = createUser('patient');
-    accounts.set(`sub-${patient.id}`, { email: patient.email, email_verified: true });
+    provider.accounts.set(`sub-${patient.id}`, { email: patient.email, email_verified: true });
     const { browser, callbackUrl } = await throughProvider({ subject: `sub-${patient.id}`, amr: ['mfa'] });
     await assertRejected(browser, callbackUrl, 'role_not_allowed', patient.id);
     const links = adminQuery(`SELECT to_json(count(*)) FROM oidc_identities WHERE user_id = :'id';`, {
@@ -383,20 +294,20 @@ describe('single sign-on through OpenID Connect', () => {
 
   test('unverified email not linked', async () => {
     const admin = createUser('admin');
-    accounts.set(`sub-${admin.id}`, { email: admin.email, email_verified: false });
+    provider.accounts.set(`sub-${admin.id}`, { email: admin.email, email_verified: false });
     const { browser, callbackUrl } = await throughProvider({ subject: `sub-${admin.id}`, amr: ['mfa'] });
     await assertRejected(browser, callbackUrl, 'email_not_verified');
   });
 
   test('unknown email refused', async () => {
-    accounts.set('sub-stranger', { email: `stranger-${randomBytes(4).toString('hex')}@elsewhere.test`, email_verified: true });
+    provider.accounts.set('sub-stranger', { email: `stranger-${randomBytes(4).toString('hex')}@elsewhere.test`, email_verified: true });
     const { browser, callbackUrl } = await throughProvider({ subject: 'sub-stranger', amr: ['mfa'] });
     await assertRejected(browser, callbackUrl, 'no_account');
   });
 
   test('deactivated user refused after linking', async () => {
     const auditor = createUser('auditor');
-    accounts.set(`sub-${auditor.id}`, { email: auditor.email, email_verified: true });
+    provider.accounts.set(`sub-${auditor.id}`, { email: auditor.email, email_verified: true });
     const first = await throughProvider({ subject: `sub-${auditor.id}`, amr: ['mfa'] });
     const signedIn = await first.browser.get(first.callbackUrl.toString());
     assert.equal(signedIn.headers.get('location'), '/');

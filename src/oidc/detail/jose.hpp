@@ -20,8 +20,8 @@
 namespace telehealth::oidc::detail {
 
 /// A rejected ID token, response or flow. `reason()` is a short code from a
-/// fixed list (for example "bad_signature"), safe to audit, log and show; the
-/// message adds a log-safe description that never quotes token contents.
+/// fixed list (for example "bad_signature") that is safe to audit, log and
+/// show. The message adds a description that never quotes token contents.
 class Rejected : public std::runtime_error {
  public:
   Rejected(std::string reason, const std::string& message)
@@ -47,7 +47,7 @@ struct Jwk {
 /// ("bad_jwks") when the document is not a JWK Set at all.
 std::vector<Jwk> parse_jwks(const nlohmann::json& document);
 
-/// What an ID token must match (OpenID Connect Core 1.0, section 3.1.3.7).
+/// The values an ID token must match (OpenID Connect Core 1.0, section 3.1.3.7).
 struct IdTokenExpectations {
   std::string issuer;     // compared exactly
   std::string client_id;  // must be in "aud"; must equal "azp" when present

@@ -5,7 +5,7 @@ import { describeSsoError, getSsoStatus, takeSsoError, type SsoStatus } from './
 /**
  * The "Sign in with <provider>" button, shown only when the server has single
  * sign-on configured, and the explanation of a failed single sign-on. The
- * button is a plain link: the server answers it with a redirect to the
+ * button is a plain link: the server responds to it with a redirect to the
  * provider, and the provider later redirects back to the server.
  */
 export function SsoSignIn() {

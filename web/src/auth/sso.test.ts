@@ -14,7 +14,7 @@ describe('describeSsoError', () => {
 
   it('gives security-check failures one retry message', () => {
     const expected =
-      'Single sign-on with Clinic SSO failed. The answer from Clinic SSO failed our security checks, so you were not signed in. Try again; if it fails again, tell your administrator.';
+      'Single sign-on with Clinic SSO failed. The response from Clinic SSO failed our security checks, so you were not signed in. Try again; if it fails again, tell your administrator.';
     expect(describeSsoError('bad_signature', 'Clinic SSO')).toBe(expected);
     expect(describeSsoError('nonce_mismatch', 'Clinic SSO')).toBe(expected);
   });

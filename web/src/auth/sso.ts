@@ -37,11 +37,11 @@ const messages: Record<string, string> = {
 
 /**
  * Returns the sentence to show for an sso_error code. Codes from failed
- * security checks on the provider's answer (signature, nonce, issuer, ...)
+ * security checks on the provider's response (signature, nonce, issuer, ...)
  * get one message, because the person can only retry.
  */
 export function describeSsoError(code: string, provider: string): string {
-  const message = messages[code] ?? `The answer from ${provider} failed our security checks, so you were not signed in. ${retryHint}`;
+  const message = messages[code] ?? `The response from ${provider} failed our security checks, so you were not signed in. ${retryHint}`;
   return `Single sign-on with ${provider} failed. ${message}`;
 }
 
