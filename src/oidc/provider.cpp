@@ -13,6 +13,8 @@ using detail::Rejected;
 using nlohmann::json;
 
 constexpr std::chrono::hours kDiscoveryLifetime{1};
+// A key that the provider withdrew stops being trusted within this time.
+constexpr std::chrono::hours kJwksLifetime{1};
 constexpr std::chrono::seconds kJwksRefetchInterval{10};
 
 json fetch_json(const detail::HttpsClient& client, const std::string& url, const char* what) {
@@ -131,7 +133,7 @@ detail::IdToken Provider::verify(const std::string& id_token, const std::string&
   {
     std::lock_guard lock(mutex_);
     keys = keys_;
-    cached = keys_fetched_at_.has_value();
+    cached = keys_fetched_at_ && now - *keys_fetched_at_ < kJwksLifetime;
     may_refetch = !cached || now - *keys_fetched_at_ >= kJwksRefetchInterval;
   }
   if (!cached) {

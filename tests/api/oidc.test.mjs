@@ -192,6 +192,12 @@ describe('single sign-on through OpenID Connect', () => {
       events.map((event) => [event.event_type, event.outcome, event.record_id, event.actor_id]),
       [['auth.oidc_login', 'allowed', 'mfa_at_provider', clinician.id]],
     );
+    // The state is single use: the same callback again is rejected.
+    const replay = await browser.get(callbackUrl.toString());
+    assert.equal(replay.status, 303);
+    assert.equal(replay.headers.get('location'), '/?sso_error=state_mismatch');
+    assert.ok(!replay.setCookies.some((line) => line.startsWith(`${sessionCookieName}=`)));
+
     const links = adminQuery(
       `SELECT json_agg(json_build_object('issuer', issuer, 'subject', subject))
          FROM oidc_identities WHERE user_id = :'id';`,
@@ -315,5 +321,22 @@ describe('single sign-on through OpenID Connect', () => {
     adminQuery(`UPDATE users SET active = false WHERE id = :'id' RETURNING to_json(id);`, { id: auditor.id });
     const { browser, callbackUrl } = await throughProvider({ subject: `sub-${auditor.id}`, amr: ['mfa'] });
     await assertRejected(browser, callbackUrl, 'user_inactive', auditor.id);
+  });
+
+  // Last, because afterwards the server caches only the rotated key.
+  test('rotated key fetched again', async () => {
+    // The server fetches the JWKS again for an unknown kid at most once per
+    // 10 seconds, and the earlier tests fetched it recently.
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    provider.rotateKey = true;
+    try {
+      const { browser, callbackUrl } = await throughProvider({ subject: `sub-${clinician.id}`, amr: ['mfa'] });
+      const response = await browser.get(callbackUrl.toString());
+      assert.equal(response.status, 303, response.text);
+      assert.equal(response.headers.get('location'), '/');
+      assert.equal((await sessionOf(browser)).user.id, clinician.id);
+    } finally {
+      provider.rotateKey = false;
+    }
   });
 });

@@ -37,9 +37,10 @@ class Provider {
   std::string exchange_code(const std::string& code, const std::string& code_verifier,
                             core::Seconds now);
 
-  /// Verifies an ID token against the cached JWKS. An unknown kid fetches the
-  /// JWKS again, at most once per call and once per kJwksRefetchInterval, so a
-  /// stream of forged kids cannot make us hammer the provider.
+  /// Verifies an ID token against the JWKS, which is cached for an hour. An
+  /// unknown kid fetches the JWKS again (the provider may have rotated its
+  /// keys), at most once per call and once per 10 seconds, so a stream of
+  /// forged kids cannot make us flood the provider with requests.
   detail::IdToken verify(const std::string& id_token, const std::string& nonce_sha256,
                          core::Seconds now);
 

@@ -1,7 +1,7 @@
 // A real OpenID Connect provider for the single sign-on tests: oidc-provider
 // (an OpenID Certified implementation) on https loopback, with the test TLS
 // certificate. Its issuer is https://127.0.0.1:<port>, another site than the
-// server's https://localhost:<port>, so the browser sees the sign-in
+// server's https://localhost:<port>, so the browser treats the sign-in
 // redirects as cross-site, as with a real provider.
 
 import assert from 'node:assert/strict';
@@ -15,9 +15,9 @@ import { config } from './env.mjs';
 
 // A signing key as a private JWK with a fixed kid. Two keys share the kid, so
 // the header of a token signed by the second one looks like a genuine one.
-function signingKey() {
+function signingKey(kid = 'sso-test-key') {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: 'sso-test-key', alg: 'RS256', use: 'sig' };
+  return { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
 }
 
 function providerConfig(client, key, accounts) {
@@ -63,7 +63,9 @@ function providerConfig(client, key, accounts) {
  * password and a second factor. `accounts` maps subjects to their claims.
  * With `signWithOtherKey` set, ID tokens are signed by a key that the JWKS
  * does not contain, under the genuine key's kid (all requests but the JWKS go
- * to a second provider instance with that key).
+ * to a second provider instance with that key). With `rotateKey` set, a third
+ * instance answers everything, signing with a new key under a new kid and
+ * publishing only that key, as after a key rotation.
  */
 export async function startTestProvider() {
   const provider = {
@@ -71,20 +73,22 @@ export async function startTestProvider() {
     accounts: new Map(),
     login: undefined,
     signWithOtherKey: false,
+    rotateKey: false,
     instances: undefined,
     register(client) {
-      const genuine = signingKey();
-      const other = signingKey();
+      const instance = (key) => new Provider(this.issuer, providerConfig(client, key, this.accounts));
       this.instances = {
-        genuine: new Provider(this.issuer, providerConfig(client, genuine, this.accounts)),
-        other: new Provider(this.issuer, providerConfig(client, other, this.accounts)),
+        genuine: instance(signingKey()),
+        other: instance(signingKey()),
+        rotated: instance(signingKey('sso-test-key-rotated')),
       };
     },
-    // The instance that answers `path`. The JWKS always comes from the
+    // Returns the instance that handles `path`. The JWKS always comes from the
     // genuine instance, so a token signed by the other key never verifies,
     // however often the server fetches the JWKS.
     instanceFor(path) {
       assert.ok(this.instances, 'register a client before the first sign-in');
+      if (this.rotateKey) return this.instances.rotated;
       if (this.signWithOtherKey && !path.startsWith('/jwks')) return this.instances.other;
       return this.instances.genuine;
     },
