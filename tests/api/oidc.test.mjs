@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { sessionCookieName } from './support/client.mjs';
+import { ApiClient, assertError, sessionCookieName } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
 import { config } from './support/env.mjs';
 import { startTestProvider } from './support/oidc_provider.mjs';
@@ -170,6 +170,33 @@ describe('single sign-on through OpenID Connect', () => {
     });
   });
 
+  test('SSO routes absent without configuration', async () => {
+    // The main test server has no oidc section.
+    const anonymous = new ApiClient('anonymous');
+    const status = await anonymous.get('/api/auth/oidc');
+    assert.equal(status.status, 200);
+    assert.deepEqual(status.body, { enabled: false });
+    assertError(await anonymous.get('/api/auth/oidc/start'), 404, 'not_found');
+    assertError(await anonymous.get(`${callbackPath}?code=x&state=y`), 404, 'not_found');
+  });
+
+  test('untrusted provider certificate rejected', async () => {
+    // Without ca_file the self-signed test certificate chains to nothing in
+    // the system's trust store.
+    const untrusting = await startServer({
+      oidc: { issuer, client_id: clientId, client_secret_file: join(secretDir, 'client_secret'), display_name: 'Clinic SSO' },
+    });
+    try {
+      const browser = new Browser();
+      const started = await browser.get(`${untrusting.url}/api/auth/oidc/start`);
+      assert.equal(started.status, 303, started.text);
+      assert.equal(started.headers.get('location'), '/?sso_error=provider_unavailable');
+      assert.equal(browser.cookie(untrusting.url, flowCookieName), undefined);
+    } finally {
+      await untrusting.stop();
+    }
+  });
+
   test('clinician with MFA at the provider', async () => {
     const { browser, callbackUrl } = await throughProvider({
       subject: `sub-${clinician.id}`,
@@ -237,6 +264,15 @@ describe('single sign-on through OpenID Connect', () => {
     const state = callbackUrl.searchParams.get('state');
     callbackUrl.searchParams.set('state', `${state.slice(0, -1)}${state.endsWith('A') ? 'B' : 'A'}`);
     await assertRejected(browser, callbackUrl, 'state_mismatch');
+  });
+
+  test('callback naming another issuer rejected', async () => {
+    const { browser, callbackUrl } = await throughProvider({ subject: `sub-${clinician.id}`, amr: ['mfa'] });
+    // RFC 9207: oidc-provider names itself in the response; a mix-up attack
+    // would deliver another provider's response to our callback.
+    assert.equal(callbackUrl.searchParams.get('iss'), issuer);
+    callbackUrl.searchParams.set('iss', 'https://attacker.example.test');
+    await assertRejected(browser, callbackUrl, 'issuer_mismatch');
   });
 
   test('callback without flow cookie rejected', async () => {

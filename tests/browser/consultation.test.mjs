@@ -169,7 +169,7 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     await message.waitFor();
     assert.equal(
       (await message.textContent()).trim(),
-      `Published ${plan.slotCount} slots.`,
+      `Published ${plan.slotCount} ${plan.slotCount === 1 ? 'slot' : 'slots'}.`,
       'the page should confirm how many slots were published',
     );
   });

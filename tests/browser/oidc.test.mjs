@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { config } from '../api/support/env.mjs';
 import { startTestProvider } from '../api/support/oidc_provider.mjs';
@@ -17,6 +18,7 @@ import { startServer } from '../api/support/server.mjs';
 import { createUser } from '../api/support/users.mjs';
 import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
 
+const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const clientId = 'telehealth-sso-browser-test';
 const clientSecret = randomBytes(32).toString('base64url');
 
@@ -82,6 +84,7 @@ describe('single sign-on in Chromium', () => {
 
       const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
       assert.deepEqual(results.violations.map((violation) => violation.id), []);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'sso-sign-in.png'), fullPage: true });
 
       const callback = page.waitForResponse((response) => response.url().includes('/api/auth/oidc/callback'));
       await button.click();
@@ -110,6 +113,7 @@ describe('single sign-on in Chromium', () => {
       // The code is removed from the address, so a reload shows no stale error.
       assert.equal(new URL(page.url()).search, '');
       assert.equal(await page.getByTestId('signin-email').count(), 1);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'sso-error.png'), fullPage: true });
     });
   });
 

@@ -24,7 +24,9 @@ export function SsoSignIn() {
   return (
     <>
       {errorCode !== undefined && status !== undefined && (
-        <ErrorAlert error={describeSsoError(errorCode, provider)} testId="sso-error" />
+        <div className="sso-error">
+          <ErrorAlert error={describeSsoError(errorCode, provider)} testId="sso-error" />
+        </div>
       )}
       {status?.enabled && status.start_url && (
         <div className="sso-sign-in">
