@@ -51,6 +51,9 @@ server_write_config() {
   local turn_secret_file=$6
   local tls_dir=$7
   local web_root=$8
+  # A JSON object for the config's rate_limits section; {} keeps the defaults.
+  local rate_limits=${9:-}
+  [[ -n $rate_limits ]] || rate_limits='{}'
 
   mkdir -p "$(dirname "$file")"
   # Node builds the JSON so that every string is escaped correctly. The values
@@ -63,6 +66,7 @@ server_write_config() {
     CONFIG_TURN_SECRET_FILE=$(realpath -m "$turn_secret_file") \
     CONFIG_TLS_DIR=$(realpath -m "$tls_dir") \
     CONFIG_WEB_ROOT=$(realpath -m "$web_root") \
+    CONFIG_RATE_LIMITS=$rate_limits \
     node -e '
       const env = process.env;
       const config = {
@@ -83,6 +87,7 @@ server_write_config() {
           secret_file: env.CONFIG_TURN_SECRET_FILE,
         },
         session: { idle_timeout_seconds: 900, absolute_timeout_seconds: 43200 },
+        rate_limits: JSON.parse(env.CONFIG_RATE_LIMITS),
         log_level: "info",
       };
       process.stdout.write(JSON.stringify(config, null, 2) + "\n");

@@ -22,6 +22,11 @@ int run_demo_seed(const std::filesystem::path& config_file);
 int run_user_add(const std::filesystem::path& config_file, const std::string& email,
                  const std::string& display_name, const std::string& role);
 
+/// Prints the server's route table as JSON: method, pattern, access, roles,
+/// PHI and WebSocket marks of every route. The route-policy test and the
+/// compliance documentation read it.
+int run_print_routes(const std::filesystem::path& config_file);
+
 /// Clears an account's failed attempts and lockout. Returns the exit code.
 int run_user_unlock(const std::filesystem::path& config_file, const std::string& email);
 

@@ -48,6 +48,24 @@ void parse_listen(const std::filesystem::path& file, const std::string& listen, 
   }
 }
 
+// "rate_limits": {"requests_per_minute", "requests_burst", "sign_in_per_minute",
+// "sign_in_burst"}, each optional; a per-minute rate of 0 turns that limit off.
+void parse_rate_limits(const std::filesystem::path& file, const json& section, Config& config) {
+  if (!section.is_object()) fail(file, "rate_limits", "must be an object");
+  const auto read = [&](const char* key, double& target) {
+    if (section.contains(key)) {
+      target = static_cast<double>(
+          require(file, section, key, json::value_t::number_unsigned,
+                  std::string("rate_limits.") + key)
+              .get<std::int64_t>());
+    }
+  };
+  read("requests_per_minute", config.rate_limits.requests.per_minute);
+  read("requests_burst", config.rate_limits.requests.burst);
+  read("sign_in_per_minute", config.rate_limits.sign_in.per_minute);
+  read("sign_in_burst", config.rate_limits.sign_in.burst);
+}
+
 void parse_optional(const std::filesystem::path& file, const json& document, Config& config) {
   if (document.contains("session")) {
     const auto& session = document["session"];
@@ -62,6 +80,7 @@ void parse_optional(const std::filesystem::path& file, const json& document, Con
                   "session.absolute_timeout_seconds").get<std::int64_t>());
     }
   }
+  if (document.contains("rate_limits")) parse_rate_limits(file, document["rate_limits"], config);
   if (document.contains("log_level")) {
     config.log_level = require_text(file, document, "log_level", "log_level");
   }

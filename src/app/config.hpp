@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/oidc_config.hpp"
+#include "http/rate_limit.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -27,6 +28,7 @@ struct Config {
   std::vector<std::string> turn_urls;
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
+  http::RateLimits rate_limits;
   std::string log_level = "info";
   std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };

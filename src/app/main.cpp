@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"patient", "clinician", "admin", "auditor"}));
 
+  auto* routes = cli.add_subcommand("routes", "Print the route table with each route's policy");
+
   auto* user_unlock =
       user->add_subcommand("unlock", "Clear an account's failed attempts and any lockout");
   std::string unlock_email;
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
     if (*migrate) return telehealth::app::run_migrate(database_url, migrations);
     if (*verify) return telehealth::app::run_audit_verify(config_file);
     if (*seed) return telehealth::app::run_demo_seed(config_file);
+    if (*routes) return telehealth::app::run_print_routes(config_file);
     if (*user_unlock) return telehealth::app::run_user_unlock(config_file, unlock_email);
     if (*user_add) {
       return telehealth::app::run_user_add(config_file, email, display_name, role);

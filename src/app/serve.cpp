@@ -2,6 +2,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <iostream>
 #include <thread>
 
 #include "app/commands.hpp"
@@ -52,6 +53,33 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
 
 }  // namespace
 
+int run_print_routes(const std::filesystem::path& config_file) {
+  const Config config = load_config(config_file);
+  // The handlers are only bound, never called, so the pool stays unconnected
+  // and no secret is read.
+  auto keyring = crypto::Keyring::open_or_create(config.keyring);
+  db::Pool pool(config.database_url, 1);
+  core::SystemClock clock;
+  video::Rooms rooms;
+  http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
+  const http::Router router = build_routes(services);
+
+  nlohmann::json routes = nlohmann::json::array();
+  for (const auto& route : router.routes()) {
+    const auto& spec = route.spec;
+    nlohmann::json roles = nlohmann::json::array();
+    for (const auto role : spec.roles) roles.push_back(identity::to_string(role));
+    routes.push_back({{"method", spec.method},
+                      {"pattern", spec.pattern},
+                      {"access", http::to_string(spec.access)},
+                      {"roles", roles},
+                      {"phi", spec.phi},
+                      {"websocket", spec.websocket}});
+  }
+  std::cout << routes.dump(2) << '\n';
+  return 0;
+}
+
 int run_serve(const std::filesystem::path& config_file) {
   const Config config = load_config(config_file);
   core::init_logging(config.log_level);
@@ -67,7 +95,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           rooms,
                           config.sessions,
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
-                          config.public_origin};
+                          config.public_origin,
+                          config.rate_limits};
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;

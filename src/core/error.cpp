@@ -24,6 +24,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::mfa_required: return "mfa_required";
     case ErrorKind::forbidden: return "forbidden";
     case ErrorKind::bad_origin: return "bad_origin";
+    case ErrorKind::bad_csrf_token: return "bad_csrf_token";
     case ErrorKind::not_found: return "not_found";
     case ErrorKind::conflict: return "conflict";
     case ErrorKind::too_many_attempts: return "too_many_attempts";

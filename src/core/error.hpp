@@ -16,6 +16,7 @@ enum class ErrorKind {
   mfa_required,     // TOTP not completed in this session (403)
   forbidden,        // the role may not do this (403)
   bad_origin,       // a state-changing request from another origin (403)
+  bad_csrf_token,   // a state-changing request without the session's CSRF token (403)
   not_found,        // unknown, or not visible to the caller (404)
   conflict,         // a uniqueness or overlap rule rejected the change (409)
   too_many_attempts,  // the account is throttled after failed attempts (429)

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <optional>
 
+#include "audit/chain.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "db/transaction.hpp"
 
 namespace telehealth::http {
 
@@ -93,6 +95,29 @@ void Dispatcher::check_origin(const IncomingRequest& request) const {
   }
 }
 
+void Dispatcher::check_rate(const IncomingRequest& request, const RouteSpec& spec) const {
+  const auto now = RateLimiter::Clock::now();
+  auto wait = request_limiter_.acquire(request.client_ip, now);
+  if (wait.count() == 0 && spec.access == Access::anonymous && !is_safe_method(request.method)) {
+    wait = sign_in_limiter_.acquire(request.client_ip, now);
+  }
+  if (wait.count() > 0) {
+    throw core::Error(core::ErrorKind::too_many_attempts,
+                      "too many requests from your network address; try again in " +
+                          std::to_string(wait.count()) + " seconds",
+                      {}, "rate limit, retry after " + std::to_string(wait.count()) + " s");
+  }
+}
+
+void Dispatcher::check_csrf(const IncomingRequest& request, const Context& context) {
+  // Defence in depth behind SameSite=Strict and the Origin check: a write
+  // must also prove that its page could read the session's JSON.
+  if (!identity::csrf_token_matches(context.session_token, request.csrf_token)) {
+    throw core::Error(core::ErrorKind::bad_csrf_token,
+                      "the X-CSRF-Token header is missing or wrong; reload the page and try again");
+  }
+}
+
 void Dispatcher::resume(Context& context, Access access) const {
   if (access == Access::anonymous) return;
   auto lease = services_.pool.acquire();
@@ -114,9 +139,32 @@ void Dispatcher::resume(Context& context, Access access) const {
 
 void Dispatcher::check_roles(const Context& context, const RouteSpec& spec) const {
   if (spec.roles.empty() || !context.actor) return;
-  if (std::find(spec.roles.begin(), spec.roles.end(), context.actor->role) == spec.roles.end()) {
-    throw core::Error(core::ErrorKind::forbidden, "your role may not use this function");
+  if (std::find(spec.roles.begin(), spec.roles.end(), context.actor->role) != spec.roles.end()) {
+    return;
   }
+  // A role reaching for a PHI route it has no business with (an admin
+  // opening records) is a policy denial, audited like one. If the event
+  // cannot be written, append throws and the caller gets 503.
+  if (spec.phi) {
+    audit::Event event;
+    event.event_type = "access.role_denied";
+    event.actor_id = context.actor->user_id;
+    event.actor_role = identity::to_string(context.actor->role);
+    if (const auto patient = context.params.find("patient_id"); patient != context.params.end()) {
+      event.patient_id = patient->second;
+    }
+    event.record_type = "route";
+    event.record_id = spec.method + " " + spec.pattern;
+    event.outcome = audit::Outcome::denied;
+    event.client_ip = context.client_ip;
+    event.user_agent = context.user_agent;
+    event.request_id = context.request_id;
+    auto lease = services_.pool.acquire();
+    db::Transaction tx(*lease);
+    audit::append(tx, event, context.now);
+    tx.commit();
+  }
+  throw core::Error(core::ErrorKind::forbidden, "your role may not use this function");
 }
 
 Response Dispatcher::handle(const IncomingRequest& request) const {
@@ -129,9 +177,13 @@ Response Dispatcher::handle(const IncomingRequest& request) const {
     const auto match = router_.match(request.method, context.path);
     if (!match) core::throw_not_found();
     route = match->route->spec.pattern;
+    check_rate(request, match->route->spec);
     if (!is_safe_method(request.method)) check_origin(request);
     context.params = match->params;
     resume(context, match->route->spec.access);
+    if (!is_safe_method(request.method) && match->route->spec.access != Access::anonymous) {
+      check_csrf(request, context);
+    }
     check_roles(context, match->route->spec);
     response = match->route->handler(context);
   } catch (const core::Error& error) {

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "http/rate_limit.hpp"
 #include "http/response.hpp"
 #include "http/router.hpp"
 #include "http/services.hpp"
@@ -16,6 +17,7 @@ struct IncomingRequest {
   std::string body;
   std::string cookie_header;
   std::string origin;
+  std::string csrf_token;  // the X-CSRF-Token header
   std::string client_ip;
   std::string user_agent;
 };
@@ -26,7 +28,10 @@ struct IncomingRequest {
 class Dispatcher {
  public:
   Dispatcher(const Router& router, Services& services)
-      : router_(router), services_(services) {}
+      : router_(router),
+        services_(services),
+        request_limiter_(services.rate_limits.requests),
+        sign_in_limiter_(services.rate_limits.sign_in) {}
 
   Response handle(const IncomingRequest& request) const;
 
@@ -37,11 +42,18 @@ class Dispatcher {
  private:
   Context make_context(const IncomingRequest& request, const std::string& path) const;
   void check_origin(const IncomingRequest& request) const;
+  static void check_csrf(const IncomingRequest& request, const Context& context);
   void resume(Context& context, Access access) const;
   void check_roles(const Context& context, const RouteSpec& spec) const;
 
+  void check_rate(const IncomingRequest& request, const RouteSpec& spec) const;
+
   const Router& router_;
   Services& services_;
+  // Request counts change on every request; they are the dispatcher's only
+  // mutable state, and RateLimiter locks its own.
+  mutable RateLimiter request_limiter_;
+  mutable RateLimiter sign_in_limiter_;
 };
 
 /// Extracts the `__Host-session` cookie from a Cookie header, or "".

@@ -31,6 +31,7 @@ unsigned status_for(core::ErrorKind kind) noexcept {
     case ErrorKind::mfa_required:
     case ErrorKind::forbidden:
     case ErrorKind::bad_origin: return 403;
+    case ErrorKind::bad_csrf_token: return 403;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;
     case ErrorKind::too_many_attempts: return 429;

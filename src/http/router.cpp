@@ -4,6 +4,15 @@
 
 namespace telehealth::http {
 
+const char* to_string(Access access) noexcept {
+  switch (access) {
+    case Access::anonymous: return "anonymous";
+    case Access::signed_in: return "signed_in";
+    case Access::verified: return "verified";
+  }
+  return "verified";
+}
+
 namespace {
 
 std::vector<std::string> split_path(const std::string& path) {

@@ -27,7 +27,12 @@ struct RouteSpec {
   Access access = Access::verified;
   std::vector<identity::Role> roles;  // empty: any role that passed `access`
   bool phi = false;                   // responses get Cache-Control: no-store
+  /// A WebSocket route: the server upgrades it before routing (see
+  /// detail/signaling.cpp); listed here so the route table is complete.
+  bool websocket = false;
 };
+
+const char* to_string(Access access) noexcept;
 
 using Handler = std::function<Response(Context&)>;
 

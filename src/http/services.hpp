@@ -6,6 +6,7 @@
 
 #include "core/time.hpp"
 #include "db/pool.hpp"
+#include "http/rate_limit.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::crypto {
@@ -32,6 +33,7 @@ struct Services {
   identity::SessionPolicy sessions;
   TurnSettings turn;
   std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
+  RateLimits rate_limits{};
 };
 
 }  // namespace telehealth::http

@@ -1,6 +1,7 @@
 #include "identity/authentication.hpp"
 
 #include "identity/attempts.hpp"
+#include "identity/password_policy.hpp"
 
 #include "audit/chain.hpp"
 #include "core/error.hpp"
@@ -90,10 +91,51 @@ SignInResult sign_in(db::Connection& connection, const std::string& email,
   audit_auth(connection, "auth.login", user->id, user->role, audit::Outcome::allowed, request, now);
 
   SignInResult result;
-  result.token = start_session(connection, user->id, now, policy);
+  result.token =
+      start_session(connection, user->id, now, policy, {request.client_ip, request.user_agent});
   result.session.token_hash = hash_token(result.token);
   result.session.user = *user;
   return result;
+}
+
+std::vector<std::string> change_password(db::Connection& connection, const Session& session,
+                                         const std::string& current_password,
+                                         const std::string& new_password, const Actor& request,
+                                         core::Seconds now) {
+  const auto rows =
+      connection.exec("SELECT password_hash FROM users WHERE id = $1", {session.user.id});
+  const bool locked = is_locked(connection, session.user.id, now);
+  if (rows.empty() || locked ||
+      !crypto::verify_password(rows.text(0, 0), current_password)) {
+    if (!locked && !rows.empty()) record_failure(connection, session.user.id, now);
+    audit_auth(connection, "auth.password_change", session.user.id, session.user.role,
+               audit::Outcome::denied, request, now);
+    throw core::Error(core::ErrorKind::invalid_field,
+                      "current_password: incorrect; enter the password you signed in with",
+                      "current_password");
+  }
+  check_new_password(new_password, context_words(session.user.email, session.user.display_name),
+                     "new_password");
+
+  db::Transaction tx(connection);
+  tx.exec("UPDATE users SET password_hash = $2 WHERE id = $1",
+          {session.user.id, crypto::hash_password(new_password)});
+  const auto ended = tx.exec(
+      "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2 RETURNING token_hash",
+      {session.user.id, bytes_param({session.token_hash.begin(), session.token_hash.end()})});
+  audit::Event event{"auth.password_change", session.user.id, to_string(session.user.role),
+                     std::nullopt, std::nullopt, std::nullopt, audit::Outcome::allowed,
+                     request.client_ip, request.user_agent, request.request_id};
+  audit::append(tx, event, now);
+  tx.commit();
+  record_success(connection, session.user.id);
+
+  std::vector<std::string> hashes;
+  for (int row = 0; row < ended.rows(); ++row) {
+    const auto hash = ended.bytes(row, 0);
+    hashes.emplace_back(hash.begin(), hash.end());
+  }
+  return hashes;
 }
 
 TotpEnrolment begin_totp_enrolment(db::Connection& connection, const crypto::Keyring& keyring,

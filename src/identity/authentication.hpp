@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 #include "db/connection.hpp"
@@ -26,6 +27,16 @@ struct SignInResult {
 SignInResult sign_in(db::Connection& connection, const std::string& email,
                      const std::string& password, const Actor& request, core::Seconds now,
                      const SessionPolicy& policy);
+
+/// Replaces the signed-in user's password after checking the current one and
+/// the password policy (check_new_password). Every other session of the user
+/// ends; their token hashes are returned so the caller can close the
+/// consultations they opened. A wrong current password counts toward the
+/// account's attempt limits. Audited as "auth.password_change".
+std::vector<std::string> change_password(db::Connection& connection, const Session& session,
+                                         const std::string& current_password,
+                                         const std::string& new_password, const Actor& request,
+                                         core::Seconds now);
 
 struct TotpEnrolment {
   std::string otpauth_uri;

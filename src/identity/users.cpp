@@ -1,7 +1,10 @@
 #include "identity/users.hpp"
 
+#include <cctype>
+
 #include "crypto/password.hpp"
 #include "crypto/random.hpp"
+#include "identity/password_policy.hpp"
 
 namespace telehealth::identity {
 
@@ -23,7 +26,26 @@ std::optional<User> find_user(db::Connection& connection, const std::string& use
   return read_user(rows, 0);
 }
 
+std::vector<std::string> context_words(const std::string& email,
+                                       const std::string& display_name) {
+  // The email's local part and the display name, split into words.
+  const std::string text = email.substr(0, email.find('@')) + " " + display_name;
+  std::vector<std::string> words;
+  std::string word;
+  for (const char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || (c & 0x80) != 0) {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
 std::string create_user(db::Connection& connection, const NewUser& user) {
+  check_new_password(user.password, context_words(user.email, user.display_name));
   const std::string id = crypto::new_uuid();
   connection.exec(
       "INSERT INTO users (id, email, display_name, role, password_hash)"

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/connection.hpp"
 #include "identity/role.hpp"
@@ -31,7 +32,14 @@ struct NewUser {
   std::string password;
 };
 
-/// Creates a user with an argon2id password hash; returns the id.
+/// The words of an email's local part and a display name, which a password
+/// must not contain (check_new_password).
+std::vector<std::string> context_words(const std::string& email,
+                                       const std::string& display_name);
+
+/// Checks the password against the password policy (check_new_password;
+/// throws invalid_field "password"), then creates a user with an argon2id
+/// password hash; returns the id.
 std::string create_user(db::Connection& connection, const NewUser& user);
 
 }  // namespace telehealth::identity

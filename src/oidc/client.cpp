@@ -229,7 +229,8 @@ LoginResult Client::finish(db::Connection& connection, const CallbackParameters&
     LoginResult result;
     result.mfa_from_provider = shows_mfa(settings_, token);
     db::Transaction tx(connection);
-    result.token = identity::start_session(connection, user->id, now, policy);
+    result.token = identity::start_session(connection, user->id, now, policy,
+                                           {request.client_ip, request.user_agent});
     result.session.token_hash = identity::hash_token(result.token);
     result.session.user = *user;
     result.session.mfa_done = result.mfa_from_provider;

@@ -51,7 +51,11 @@ ApiReply ApiTest::call(const std::string& token, const std::string& method,
   request.target = target;
   request.body = body.is_null() ? "" : body.dump();
   if (!token.empty()) request.cookie_header = "__Host-session=" + token;
-  if (method != "GET") request.origin = std::string(kOrigin);
+  if (method != "GET") {
+    request.origin = std::string(kOrigin);
+    // What the web app sends: the session's CSRF token.
+    if (!token.empty()) request.csrf_token = identity::csrf_token(token);
+  }
   request.client_ip = "127.0.0.1";
   request.user_agent = "api_harness";
 

@@ -2,12 +2,14 @@ import type { MouseEvent, ReactNode } from 'react';
 import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter } from 'react-router-dom';
 import type { Role, User } from './api/types';
 import { StaffHomePage } from './admin/StaffHomePage';
+import { IdleLogout } from './auth/IdleLogout';
 import { SignInPage } from './auth/SignInPage';
 import { SignOutButton } from './auth/SignOutButton';
 import { TotpEnrolPage } from './auth/TotpEnrolPage';
 import { TotpVerifyPage } from './auth/TotpVerifyPage';
 import { SessionProvider, useSession } from './auth/session';
 import { ConsultationPage } from './consultation/ConsultationPage';
+import { SecurityPage } from './account/SecurityPage';
 import { RecordsPage } from './records/RecordsPage';
 import { AppointmentsPage } from './scheduling/AppointmentsPage';
 import { AvailabilityPage } from './scheduling/AvailabilityPage';
@@ -67,6 +69,7 @@ function SessionGate() {
       return (
         <Layout user={state.user}>
           <SignedInRoutes user={state.user} />
+          {state.idleTimeoutSeconds !== undefined && <IdleLogout idleTimeoutSeconds={state.idleTimeoutSeconds} />}
         </Layout>
       );
   }
@@ -90,6 +93,7 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
+      <Route path="/security" element={<SecurityPage user={user} />} />
       <Route path="*" element={<NotFoundPage user={user} />} />
     </Routes>
   );
@@ -128,7 +132,7 @@ function Layout({ user, children }: { user?: User; children: ReactNode }) {
           {user && (
             <nav aria-label="Main">
               <ul className="nav-list">
-                {navItems(user).map((item) => (
+                {[...navItems(user), { to: '/security', label: 'Security' }].map((item) => (
                   <li key={item.to}>
                     <NavLink to={item.to} end>
                       {item.label}

@@ -4,8 +4,10 @@ namespace telehealth::http::detail {
 
 namespace {
 
-std::string header(const BeastRequest& request, bhttp::field field) {
-  const auto found = request.find(field);
+// `Name` is a bhttp::field for the headers Beast knows, or a string_view.
+template <typename Name>
+std::string header(const BeastRequest& request, Name name) {
+  const auto found = request.find(name);
   return found == request.end() ? std::string() : std::string(found->value());
 }
 
@@ -26,6 +28,7 @@ IncomingRequest to_incoming(const BeastRequest& request, const std::string& clie
   incoming.body = request.body();
   incoming.cookie_header = header(request, bhttp::field::cookie);
   incoming.origin = header(request, bhttp::field::origin);
+  incoming.csrf_token = header(request, std::string_view("X-CSRF-Token"));
   incoming.user_agent = header(request, bhttp::field::user_agent);
   incoming.client_ip = client_ip;
   return incoming;

@@ -1,6 +1,8 @@
 #include "http/routes/auth_routes.hpp"
 
+#include "core/error.hpp"
 #include "identity/authentication.hpp"
+#include "identity/recovery_codes.hpp"
 #include "identity/sessions.hpp"
 #include "video/rooms.hpp"
 
@@ -18,9 +20,15 @@ nlohmann::json user_json(const identity::User& user) {
           {"display_name", user.display_name}};
 }
 
-nlohmann::json session_json(const identity::Session& session) {
+// `token` is the session's cookie value, from which the CSRF token the web
+// app must echo in X-CSRF-Token is derived. The idle timeout lets the web app
+// warn before automatic logoff.
+nlohmann::json session_json(const Services& services, const identity::Session& session,
+                            const std::string& token) {
   return {{"user", user_json(session.user)},
-          {"mfa", identity::to_string(identity::mfa_state(session))}};
+          {"mfa", identity::to_string(identity::mfa_state(session))},
+          {"csrf_token", identity::csrf_token(token)},
+          {"idle_timeout_seconds", services.sessions.idle_timeout.count()}};
 }
 
 identity::Actor request_facts(const Context& context) {
@@ -37,7 +45,7 @@ Response login(Services& services, Context& context) {
   // Ending any session the browser already had rotates the token at sign-in.
   if (!context.session_token.empty()) identity::end_session(*lease, context.session_token);
   context.set_session_token = result.token;
-  return json_response(200, session_json(result.session));
+  return json_response(200, session_json(services, result.session, result.token));
 }
 
 Response logout(Services& services, Context& context) {
@@ -51,8 +59,8 @@ Response logout(Services& services, Context& context) {
   return no_content();
 }
 
-Response current_session(Services&, Context& context) {
-  return json_response(200, session_json(*context.session));
+Response current_session(Services& services, Context& context) {
+  return json_response(200, session_json(services, *context.session, context.session_token));
 }
 
 Response totp_enrol(Services& services, Context& context) {
@@ -63,6 +71,19 @@ Response totp_enrol(Services& services, Context& context) {
                              {"secret", enrolment.secret_base32}});
 }
 
+// Answers a completed second factor. The session gained privilege, so its
+// token is rotated: a token captured before MFA is worthless after it.
+Response mfa_completed(Services& services, db::Connection& connection, Context& context,
+                       bool totp_enrolled) {
+  const auto token = identity::rotate_session(connection, context.session_token);
+  context.set_session_token = token;
+  auto session = *context.session;
+  session.token_hash = identity::hash_token(token);
+  session.mfa_done = true;
+  if (totp_enrolled) session.user.totp_enabled = true;
+  return json_response(200, session_json(services, session, token));
+}
+
 // Reads the "code" field, finishes MFA with `finish` and returns the
 // updated session.
 template <typename Finish>
@@ -70,10 +91,7 @@ Response finish_totp(Services& services, Context& context, Finish finish) {
   const auto code = require_string(context.json_body(), "code");
   auto lease = services.pool.acquire();
   finish(*lease, services.keyring, *context.session, code, *context.actor, context.now);
-  auto session = *context.session;
-  session.mfa_done = true;
-  session.user.totp_enabled = true;
-  return json_response(200, session_json(session));
+  return mfa_completed(services, *lease, context, true);
 }
 
 Response totp_confirm(Services& services, Context& context) {
@@ -82,6 +100,76 @@ Response totp_confirm(Services& services, Context& context) {
 
 Response totp_verify(Services& services, Context& context) {
   return finish_totp(services, context, identity::verify_totp);
+}
+
+Response recovery_code_verify(Services& services, Context& context) {
+  const auto code = require_string(context.json_body(), "code");
+  auto lease = services.pool.acquire();
+  identity::verify_recovery_code(*lease, *context.session, code, *context.actor, context.now);
+  return mfa_completed(services, *lease, context, false);
+}
+
+Response recovery_codes_status(Services& services, Context& context) {
+  auto lease = services.pool.acquire();
+  return json_response(
+      200, {{"remaining", identity::remaining_recovery_codes(*lease, context.actor->user_id)}});
+}
+
+Response recovery_codes_generate(Services& services, Context& context) {
+  if (!context.session->user.totp_enabled) {
+    throw core::Error(core::ErrorKind::conflict,
+                      "set up an authenticator app (TOTP) first; recovery codes replace it "
+                      "when it is lost");
+  }
+  auto lease = services.pool.acquire();
+  const auto codes = identity::generate_recovery_codes(*lease, *context.session,
+                                                       *context.actor, context.now);
+  return json_response(200, {{"codes", codes}});
+}
+
+Response password_change(Services& services, Context& context) {
+  const auto body = context.json_body();
+  const auto current = require_string(body, "current_password");
+  const auto fresh = require_string(body, "new_password");
+  auto lease = services.pool.acquire();
+  const auto ended = identity::change_password(*lease, *context.session, current, fresh,
+                                               *context.actor, context.now);
+  for (const auto& hash : ended) services.rooms.close_session(hash);
+  // A new password is a change of credentials: this session gets a new token
+  // too. Consultation sockets are keyed by the old token, so they close.
+  const auto token = identity::rotate_session(*lease, context.session_token);
+  services.rooms.close_session(context.session->token_hash);
+  context.set_session_token = token;
+  auto session = *context.session;
+  session.token_hash = identity::hash_token(token);
+  return json_response(200, session_json(services, session, token));
+}
+
+Response sessions_list(Services& services, Context& context) {
+  auto lease = services.pool.acquire();
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& entry :
+       identity::list_sessions(*lease, context.actor->user_id, context.session->token_hash,
+                               context.now, services.sessions)) {
+    list.push_back({{"id", entry.id},
+                    {"client_ip", entry.client_ip},
+                    {"user_agent", entry.user_agent},
+                    {"created_at", core::format_rfc3339(entry.created_at)},
+                    {"last_seen_at", core::format_rfc3339(entry.last_seen_at)},
+                    {"current", entry.current}});
+  }
+  return json_response(200, {{"sessions", list}});
+}
+
+Response sessions_end(Services& services, Context& context) {
+  auto lease = services.pool.acquire();
+  const auto ended =
+      identity::end_session_by_id(*lease, context.actor->user_id, context.param("session_id"));
+  if (!ended) core::throw_not_found();
+  // The consultations that session opened end with it.
+  services.rooms.close_session(*ended);
+  if (*ended == context.session->token_hash) context.set_session_token = std::string();
+  return no_content();
 }
 
 Response health(Services& services, Context&) {
@@ -104,6 +192,17 @@ void add_auth_routes(Router& router, Services& services) {
   router.add({"POST", "/api/auth/totp/confirm", Access::signed_in, {}, false},
              bind(totp_confirm));
   router.add({"POST", "/api/auth/totp/verify", Access::signed_in, {}, false}, bind(totp_verify));
+  router.add({"POST", "/api/auth/recovery-codes/verify", Access::signed_in, {}, false},
+             bind(recovery_code_verify));
+  router.add({"GET", "/api/auth/recovery-codes", Access::verified, {}, false},
+             bind(recovery_codes_status));
+  router.add({"POST", "/api/auth/recovery-codes", Access::verified, {}, false},
+             bind(recovery_codes_generate));
+  router.add({"POST", "/api/auth/password", Access::verified, {}, false},
+             bind(password_change));
+  router.add({"GET", "/api/auth/sessions", Access::verified, {}, false}, bind(sessions_list));
+  router.add({"DELETE", "/api/auth/sessions/{session_id}", Access::verified, {}, false},
+             bind(sessions_end));
 }
 
 }  // namespace telehealth::http

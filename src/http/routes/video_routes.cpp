@@ -29,6 +29,18 @@ void add_video_routes(Router& router, Services& services) {
   router.add({"GET", "/api/appointments/{appointment_id}/turn", Access::verified,
               {identity::Role::patient, identity::Role::clinician}, true},
              [&services](Context& context) { return turn_credentials(services, context); });
+  // The server takes WebSocket upgrades of this path before routing; a plain
+  // GET that reaches the router is told to upgrade.
+  router.add({"GET", "/api/appointments/{appointment_id}/signal", Access::verified,
+              {identity::Role::patient, identity::Role::clinician}, true, true},
+             [](Context& context) {
+               return json_response(
+                   426, {{"error",
+                          {{"code", "upgrade_required"},
+                           {"message", "this is a WebSocket route; open it with a WebSocket "
+                                       "upgrade"}}},
+                         {"request_id", context.request_id}});
+             });
 }
 
 }  // namespace telehealth::http

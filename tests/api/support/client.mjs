@@ -1,5 +1,6 @@
 // A small HTTP client for the API: one instance per user, with a cookie jar
-// for the session cookie and the Origin header the server requires on writes.
+// for the session cookie, and the Origin and X-CSRF-Token headers the server
+// requires on writes.
 
 import assert from 'node:assert/strict';
 
@@ -26,10 +27,20 @@ export function assertNoInternals(text, context) {
   }
 }
 
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export class ApiClient {
-  constructor(label = 'anonymous') {
+  /**
+   * `label` names the client in assertion messages. Option `baseUrl` points
+   * it at another server instance (see startServer in server.mjs).
+   */
+  constructor(label = 'anonymous', options = {}) {
     this.label = label;
+    this.baseUrl = options.baseUrl ?? baseUrl;
     this.cookies = new Map();
+    // The session's CSRF token, from the last response body that carried one
+    // (sign-in, GET /api/auth/session, MFA completion).
+    this.csrfToken = undefined;
   }
 
   /** The session cookie's value, or undefined when there is none. */
@@ -65,13 +76,19 @@ export class ApiClient {
   /**
    * Sends a request and returns `{status, headers, text, body}`, where body is
    * the parsed JSON or undefined. Options: `json` (a value to send as JSON),
-   * `body` (a raw string), `origin` and `headers` (more headers). `origin` is
-   * the Origin header, which defaults to the server's origin. Null leaves it out.
+   * `body` (a raw string), `origin`, `csrf` and `headers` (more headers).
+   * `origin` is the Origin header, which defaults to the server's origin;
+   * `csrf` is the X-CSRF-Token header of a state-changing request, which
+   * defaults to the session's token. Null leaves either out.
    */
   async request(method, path, options = {}) {
     const headers = { ...(options.headers ?? {}) };
-    const origin = options.origin === undefined ? baseUrl : options.origin;
+    const origin = options.origin === undefined ? this.baseUrl : options.origin;
     if (origin !== null) headers.Origin = origin;
+    const csrf = options.csrf === undefined ? this.csrfToken : options.csrf;
+    if (!safeMethods.has(method) && csrf !== null && csrf !== undefined) {
+      headers['X-CSRF-Token'] = csrf;
+    }
     const cookie = this.cookieHeader();
     if (cookie) headers.Cookie = cookie;
 
@@ -81,14 +98,21 @@ export class ApiClient {
       headers['Content-Type'] = 'application/json';
     }
 
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body, redirect: 'manual' });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+    });
     this.storeCookies(response.headers);
+    if (!this.sessionToken) this.csrfToken = undefined;
     const text = await response.text();
     assertNoInternals(text, `${this.label}: ${method} ${path} (status ${response.status})`);
 
     let parsed;
     if ((response.headers.get('content-type') ?? '').includes('application/json') && text !== '') {
       parsed = JSON.parse(text);
+      if (typeof parsed?.csrf_token === 'string') this.csrfToken = parsed.csrf_token;
     }
     return { status: response.status, headers: response.headers, text, body: parsed };
   }
@@ -99,6 +123,10 @@ export class ApiClient {
 
   post(path, json, options = {}) {
     return this.request('POST', path, { ...options, json });
+  }
+
+  delete(path, options) {
+    return this.request('DELETE', path, options);
   }
 }
 

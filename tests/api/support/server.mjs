@@ -1,41 +1,48 @@
-// A second instance of the built server for tests that need another
-// configuration, for example single sign-on. It shares the test database
-// with the main test server, and listens on a free loopback port.
+// Starts a second instance of the built server for tests that need settings
+// the shared test server does not have (a short idle timeout, a low rate
+// limit, an OpenID Connect provider). It shares the test database and
+// keyring, and listens on a free loopback port of its own.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { binary, config } from './env.mjs';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+// Returns a TCP port that was free a moment ago. The kernel picks it, so two
+// test files starting servers at once do not collide.
+async function freePort() {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
 }
 
-// Merges `overrides` into `base`: objects key by key, anything else replaced.
+function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Merges `overrides` into a copy of `base`: objects key by key, anything else
+// (arrays included) replaced whole.
 function merge(base, overrides) {
   const result = { ...base };
   for (const [key, value] of Object.entries(overrides)) {
-    const nested = value && typeof value === 'object' && !Array.isArray(value);
-    result[key] = nested && base[key] && typeof base[key] === 'object' ? merge(base[key], value) : value;
+    result[key] = isPlainObject(value) && isPlainObject(base[key]) ? merge(base[key], value) : value;
   }
   return result;
 }
 
-async function waitUntilHealthy(url, child, output, timeoutMs) {
+async function waitUntilHealthy(url, child, logFile, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`the second server exited with status ${child.exitCode}: ${output.join('')}`);
+      throw new Error(`the server exited with ${child.exitCode}: ${readFileSync(logFile, 'utf8')}`);
     }
     try {
       const response = await fetch(`${url}/api/health`);
@@ -43,50 +50,51 @@ async function waitUntilHealthy(url, child, output, timeoutMs) {
     } catch {
       // Not listening yet.
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
-  throw new Error(`the second server did not become healthy in ${timeoutMs} ms: ${output.join('')}`);
+  throw new Error(`the server at ${url} was not healthy after ${timeoutMs} ms`);
 }
 
 /**
- * Starts `telehealth serve` with a copy of the test configuration, changed by
- * `configOverrides` (merged key by key), on a free port. Returns
- * `{url, stop()}`; `stop` ends the process and removes its files.
+ * Starts `telehealth serve` with the test configuration changed by
+ * `overrides` (merged key by key; `listen` and `public_origin` are set to a
+ * free port). Returns `{url, config, configFile, logFile, stop()}`; call
+ * stop() in an `after` hook. The configuration and log live in a temporary
+ * folder beside the test configuration, which stop() removes.
  */
-export async function startServer(configOverrides = {}) {
+export async function startServer(overrides = {}) {
   const port = await freePort();
   const url = `https://localhost:${port}`;
-  const settings = merge(
-    { ...config, listen: `127.0.0.1:${port}`, public_origin: url },
-    configOverrides,
-  );
-  const folder = mkdtempSync(join(tmpdir(), 'th-server-'));
-  const configPath = join(folder, 'telehealth.json');
-  writeFileSync(configPath, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  const serverConfig = merge(config, {
+    ...overrides,
+    listen: `127.0.0.1:${port}`,
+    public_origin: url,
+  });
 
-  const child = spawn(binary, ['--config', configPath, 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = [];
-  child.stdout.on('data', (chunk) => output.push(chunk.toString()));
-  child.stderr.on('data', (chunk) => output.push(chunk.toString()));
+  const folder = mkdtempSync(join(dirname(process.env.TELEHEALTH_CONFIG), 'server-'));
+  const configFile = join(folder, 'telehealth.json');
+  const logFile = join(folder, 'server.log');
+  writeFileSync(configFile, `${JSON.stringify(serverConfig, null, 2)}\n`, { mode: 0o600 });
+
+  const log = openSync(logFile, 'w');
+  const child = spawn(binary, ['--config', configFile, 'serve'], {
+    stdio: ['ignore', log, log],
+  });
   try {
-    await waitUntilHealthy(url, child, output, 30_000);
+    await waitUntilHealthy(url, child, logFile, 30_000);
   } catch (error) {
-    child.kill('SIGTERM');
-    rmSync(folder, { recursive: true, force: true });
+    child.kill('SIGKILL');
     throw error;
   }
 
-  return {
-    url,
-    /** The server's log lines so far, as one string. */
-    log: () => output.join(''),
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
+  async function stop() {
+    if (child.exitCode === null) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(folder, { recursive: true, force: true });
+  }
+
+  return { url, config: serverConfig, configFile, logFile, stop };
 }

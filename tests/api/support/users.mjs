@@ -63,8 +63,16 @@ export async function newPatient() {
  * Creates a clinician, signs them in and completes TOTP enrolment with an
  * oathtool code; returns `{user, client, secret}`.
  */
-export async function newClinician() {
-  const user = createUser('clinician');
+export function newClinician() {
+  return newEnrolledUser('clinician');
+}
+
+/**
+ * Creates a user of `role`, signs them in and completes TOTP enrolment with
+ * an oathtool code; returns `{user, client, secret}`.
+ */
+export async function newEnrolledUser(role) {
+  const user = createUser(role);
   const { client } = await signIn(user);
 
   const enrolment = await client.post('/api/auth/totp/enrol');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, describeError, parseApiError, request, setAuthFailureListener } from './client';
+import { ApiError, clearCsrfToken, describeError, parseApiError, request, setAuthFailureListener } from './client';
 
 describe('parseApiError', () => {
   it('reads code, message, field and request id', () => {
@@ -158,3 +158,56 @@ describe('describeError', () => {
     expect(describeError(error)).toBe('The slot is already booked.');
   });
 });
+
+describe('CSRF token', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    clearCsrfToken();
+  });
+
+  function headersOf(fetchMock: ReturnType<typeof vi.fn>, call: number): Record<string, string> {
+    const [, init] = fetchMock.mock.calls[call] as unknown as [string, RequestInit];
+    return init.headers as Record<string, string>;
+  }
+
+  it('echoes the token of the session response on writes only', async () => {
+    const fetchMock = vi.fn(async (url: string) =>
+      url === '/api/auth/session'
+        ? new Response(JSON.stringify({ mfa: 'done', csrf_token: 'tok-1' }), { status: 200 })
+        : new Response(null, { status: 204 }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+
+    await request('GET', '/api/auth/session');
+    await request('GET', '/api/appointments');
+    await request('DELETE', '/api/auth/sessions/abc');
+
+    expect(headersOf(fetchMock, 1)['X-CSRF-Token']).toBeUndefined();
+    expect(headersOf(fetchMock, 2)['X-CSRF-Token']).toBe('tok-1');
+  });
+
+  it('forgets the token at sign-out', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ csrf_token: 'tok-2' }), { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await request('POST', '/api/auth/login', { body: {} });
+    clearCsrfToken();
+    await request('POST', '/api/auth/login', { body: {} });
+
+    expect(headersOf(fetchMock, 1)['X-CSRF-Token']).toBeUndefined();
+  });
+
+  it('fetches a fresh token once after bad_csrf_token and retries', async () => {
+    const answers = [
+      new Response(JSON.stringify({ error: { code: 'bad_csrf_token', message: 'reload' } }), { status: 403 }),
+      new Response(JSON.stringify({ mfa: 'done', csrf_token: 'tok-3' }), { status: 200 }),
+      new Response(JSON.stringify({ id: 'a1' }), { status: 201 }),
+    ];
+    const fetchMock = vi.fn(async () => answers.shift() as Response);
+    vi.stubGlobal('fetch', fetchMock);
+
+    await expect(request('POST', '/api/appointments', { body: { slot_id: 's1' } })).resolves.toEqual({ id: 'a1' });
+    expect(fetchMock).toHaveBeenCalledTimes(3);
+    expect(headersOf(fetchMock, 2)['X-CSRF-Token']).toBe('tok-3');
+  });
+});
+

@@ -11,6 +11,8 @@ export type KnownErrorCode =
   | 'mfa_required'
   | 'forbidden'
   | 'bad_origin'
+  | 'bad_csrf_token'
+  | 'too_many_attempts'
   | 'not_found'
   | 'conflict'
   | 'body_too_large'
@@ -94,11 +96,38 @@ export function setAuthFailureListener(listener: AuthFailureListener | undefined
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+// The session's CSRF token. The sign-in, session and MFA responses carry it
+// as `csrf_token`; every state-changing request sends it back in the
+// X-CSRF-Token header. It lives only in memory, like the rest of the session.
+let csrfToken: string | undefined;
+
+// When the server last saw a request of this session, which restarts its
+// idle timer (milliseconds since the epoch). The idle warning counts from it.
+let lastRequestAt = Date.now();
+
+/** When the last API request was sent, in milliseconds since the epoch. */
+export function lastRequestTime(): number {
+  return lastRequestAt;
+}
+
+/** Forgets the CSRF token, at sign-out. */
+export function clearCsrfToken(): void {
+  csrfToken = undefined;
+}
+
+function rememberCsrfToken(body: unknown): void {
+  if (isRecord(body) && typeof body.csrf_token === 'string') {
+    csrfToken = body.csrf_token;
+  }
+}
+
 export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   /** Skip the auth failure listener, for calls that handle 401 themselves. */
   quietAuthFailure?: boolean;
+  /** Set on the one retry after the server asked for a fresh CSRF token. */
+  isCsrfRetry?: boolean;
 }
 
 /**
@@ -111,6 +140,9 @@ export interface RequestOptions {
  */
 export async function request<T>(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET' && csrfToken !== undefined) {
+    headers['X-CSRF-Token'] = csrfToken;
+  }
   const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -121,6 +153,7 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
   }
 
   let response: Response;
+  lastRequestAt = Date.now();
   try {
     response = await fetch(path, init);
   } catch (error) {
@@ -133,6 +166,12 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
   const bodyText = await response.text();
   if (!response.ok) {
     const error = parseApiError(response.status, bodyText);
+    // A page loaded before the session's token changed (a reload, MFA in
+    // another tab) fetches the current token once and tries again.
+    if (error.code === 'bad_csrf_token' && !options.isCsrfRetry) {
+      await request('GET', '/api/auth/session', { quietAuthFailure: true, signal: options.signal });
+      return request<T>(method, path, { ...options, isCsrfRetry: true });
+    }
     const isAuthFailure =
       (error.status === 401 && error.code === 'unauthenticated') ||
       (error.status === 403 && error.code === 'mfa_required');
@@ -146,7 +185,9 @@ export async function request<T>(method: HttpMethod, path: string, options: Requ
     return undefined as T;
   }
   try {
-    return JSON.parse(bodyText) as T;
+    const parsed: unknown = JSON.parse(bodyText);
+    rememberCsrfToken(parsed);
+    return parsed as T;
   } catch {
     throw new ApiError(
       response.status,

@@ -10,6 +10,7 @@ import type {
   Prescription,
   PrescriptionRequest,
   Session,
+  SessionSummary,
   Slot,
   TotpEnrolment,
   TurnCredentials,
@@ -42,6 +43,33 @@ export function confirmTotp(code: string): Promise<Session> {
 
 export function verifyTotp(code: string): Promise<Session> {
   return request<Session>('POST', '/api/auth/totp/verify', { body: { code } });
+}
+
+export function verifyRecoveryCode(code: string): Promise<Session> {
+  return request<Session>('POST', '/api/auth/recovery-codes/verify', { body: { code } });
+}
+
+export function getRecoveryCodeCount(signal?: AbortSignal): Promise<{ remaining: number }> {
+  return request<{ remaining: number }>('GET', '/api/auth/recovery-codes', { signal });
+}
+
+export function generateRecoveryCodes(): Promise<{ codes: string[] }> {
+  return request<{ codes: string[] }>('POST', '/api/auth/recovery-codes');
+}
+
+export function changePassword(currentPassword: string, newPassword: string): Promise<Session> {
+  return request<Session>('POST', '/api/auth/password', {
+    body: { current_password: currentPassword, new_password: newPassword },
+  });
+}
+
+export async function listSessions(signal?: AbortSignal): Promise<SessionSummary[]> {
+  const body = await request<{ sessions: SessionSummary[] }>('GET', '/api/auth/sessions', { signal });
+  return body.sessions;
+}
+
+export function endSession(sessionId: string): Promise<void> {
+  return request<void>('DELETE', `/api/auth/sessions/${id(sessionId)}`);
 }
 
 // Scheduling

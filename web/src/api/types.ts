@@ -16,6 +16,21 @@ export interface User {
 export interface Session {
   user: User;
   mfa: MfaState;
+  /** Sent back in the X-CSRF-Token header of every state-changing request (api/client.ts does it). */
+  csrf_token?: string;
+  /** The server signs a session out after this long without a request. */
+  idle_timeout_seconds?: number;
+}
+
+/** One of the signed-in user's sessions (GET /api/auth/sessions). */
+export interface SessionSummary {
+  id: string;
+  client_ip: string;
+  user_agent: string;
+  created_at: string;
+  last_seen_at: string;
+  /** True for the session making the request. */
+  current: boolean;
 }
 
 export interface TotpEnrolment {

@@ -2,7 +2,7 @@
 // about the user or the session goes to localStorage or sessionStorage, and
 // the session cookie itself is HttpOnly.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, setAuthFailureListener } from '../api/client';
+import { ApiError, clearCsrfToken, setAuthFailureListener } from '../api/client';
 import { getSession, signOut as postLogout } from '../api/endpoints';
 import type { Session, User } from '../api/types';
 
@@ -11,7 +11,7 @@ export type SessionState =
   | { status: 'signed-out'; notice?: string }
   /** Signed in with a password; a TOTP step is still due. */
   | { status: 'mfa'; step: 'enrol' | 'verify'; user: User | undefined }
-  | { status: 'signed-in'; user: User }
+  | { status: 'signed-in'; user: User; idleTimeoutSeconds: number | undefined }
   /** The session check itself failed (network or server), so the state is unknown. */
   | { status: 'error'; error: unknown };
 
@@ -23,7 +23,7 @@ export function sessionStateFrom(session: Session): SessionState {
       return { status: 'mfa', step: session.mfa, user: session.user };
     case 'done':
     case 'not_required':
-      return { status: 'signed-in', user: session.user };
+      return { status: 'signed-in', user: session.user, idleTimeoutSeconds: session.idle_timeout_seconds };
   }
 }
 
@@ -34,6 +34,8 @@ interface SessionContextValue {
   /** Asks the server for the session again, for example after a 403 `mfa_required`. */
   refresh: () => Promise<void>;
   signOut: () => Promise<void>;
+  /** Ends the session after inactivity (automatic logoff), with a notice saying why. */
+  expire: (notice: string) => Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
@@ -84,6 +86,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setAuthFailureListener((error) => {
       if (error.code === 'unauthenticated') {
+        clearCsrfToken();
         setState({ status: 'signed-out', notice: 'Your session has ended. Sign in again to continue.' });
       } else {
         void refresh();
@@ -105,10 +108,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         throw error;
       }
     }
+    clearCsrfToken();
     setState({ status: 'signed-out', notice: 'You have signed out.' });
   }, []);
 
-  const value = useMemo(() => ({ state, accept, refresh, signOut }), [state, accept, refresh, signOut]);
+  const expire = useCallback(async (notice: string) => {
+    // The server has already ended the session or is about to; clear the
+    // app's state first, whatever the logout call answers.
+    clearCsrfToken();
+    setState({ status: 'signed-out', notice });
+    try {
+      await postLogout();
+    } catch {
+      // The session is gone either way.
+    }
+  }, []);
+
+  const value = useMemo(
+    () => ({ state, accept, refresh, signOut, expire }),
+    [state, accept, refresh, signOut, expire],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

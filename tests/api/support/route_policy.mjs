@@ -1,0 +1,242 @@
+// The access policy of every API and WebSocket route, as the route crawl
+// (routes.test.mjs) checks it against the running server. Each entry states
+// the route's access level, roles and PHI mark as the route table must
+// declare them, the status each kind of caller gets, and the audit events
+// (`event_type:outcome`) each call writes.
+//
+// Requests carry the fixture's ids: the patient, the treating ("related")
+// clinician and their appointment, which is open for joining. Other path ids
+// are random, and write bodies are `{}`, so an allowed write stops at input
+// validation (400) without changing anything.
+
+export const personas = [
+  'anonymous', // no session cookie
+  'expired', // a session past its idle timeout
+  'patient', // the fixture's patient
+  'unrelated_clinician', // a clinician with no appointment with the patient
+  'related_clinician', // the clinician the patient booked
+  'admin',
+  'auditor',
+];
+
+// The expected statuses, in the order of `personas`.
+function row(...statuses) {
+  return Object.fromEntries(personas.map((persona, index) => [persona, statuses[index]]));
+}
+
+export const routePolicy = {
+  'GET /api/health': {
+    access: 'anonymous',
+    roles: [],
+    phi: false,
+    statuses: row(200, 200, 200, 200, 200, 200, 200),
+  },
+  'POST /api/auth/login': {
+    access: 'anonymous',
+    roles: [],
+    phi: false,
+    statuses: row(400, 400, 400, 400, 400, 400, 400),
+  },
+  'POST /api/auth/logout': {
+    access: 'anonymous',
+    roles: [],
+    phi: false,
+    statuses: row(204, 204, 204, 204, 204, 204, 204),
+  },
+  // Whether single sign-on is on. The shared test server has no oidc
+  // section, so its start and callback routes do not exist here;
+  // oidc.test.mjs checks them on a server configured for a provider.
+  'GET /api/auth/oidc': {
+    access: 'anonymous',
+    roles: [],
+    phi: false,
+    statuses: row(200, 200, 200, 200, 200, 200, 200),
+  },
+  'GET /api/auth/session': {
+    access: 'signed_in',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 200, 200, 200, 200, 200),
+  },
+  'POST /api/auth/totp/enrol': {
+    access: 'signed_in',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 200, 409, 409, 409, 409),
+  },
+  'POST /api/auth/totp/confirm': {
+    access: 'signed_in',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 400, 400, 400, 400, 400),
+  },
+  'POST /api/auth/totp/verify': {
+    access: 'signed_in',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 400, 400, 400, 400, 400),
+  },
+  'POST /api/auth/recovery-codes/verify': {
+    access: 'signed_in',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 400, 400, 400, 400, 400),
+  },
+  'GET /api/auth/recovery-codes': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 200, 200, 200, 200, 200),
+  },
+  'POST /api/auth/recovery-codes': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 409, 200, 200, 200, 200),
+    audit: {
+      unrelated_clinician: ['auth.recovery_codes_generated:allowed'],
+      related_clinician: ['auth.recovery_codes_generated:allowed'],
+      admin: ['auth.recovery_codes_generated:allowed'],
+      auditor: ['auth.recovery_codes_generated:allowed'],
+    },
+  },
+  'POST /api/auth/password': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 400, 400, 400, 400, 400),
+  },
+  'GET /api/auth/sessions': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 200, 200, 200, 200, 200),
+  },
+  'DELETE /api/auth/sessions/{session_id}': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 404, 404, 404, 404, 404),
+  },
+  'GET /api/clinicians': {
+    access: 'verified',
+    roles: [],
+    phi: false,
+    statuses: row(401, 401, 200, 200, 200, 200, 200),
+  },
+  'POST /api/availability': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: false,
+    statuses: row(401, 401, 403, 400, 400, 403, 403),
+  },
+  'GET /api/availability': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: false,
+    statuses: row(401, 401, 403, 200, 200, 403, 403),
+  },
+  'GET /api/clinicians/{clinician_id}/slots': {
+    access: 'verified',
+    roles: ['patient'],
+    phi: false,
+    statuses: row(401, 401, 200, 403, 403, 403, 403),
+  },
+  'POST /api/appointments': {
+    access: 'verified',
+    roles: ['patient'],
+    phi: true,
+    statuses: row(401, 401, 400, 403, 403, 403, 403),
+    audit: {
+      unrelated_clinician: ['access.role_denied:denied'],
+      related_clinician: ['access.role_denied:denied'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'GET /api/appointments': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 200, 200, 200, 403, 403),
+    audit: {
+      patient: ['appointment.list:allowed'],
+      unrelated_clinician: ['appointment.list:allowed'],
+      related_clinician: ['appointment.list:allowed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'GET /api/appointments/{appointment_id}': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 200, 404, 200, 403, 403),
+    audit: {
+      patient: ['appointment.read:allowed'],
+      unrelated_clinician: ['appointment.read:denied'],
+      related_clinician: ['appointment.read:allowed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'GET /api/patients/{patient_id}/records': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 200, 404, 200, 403, 403),
+    audit: {
+      patient: ['records.read:allowed'],
+      unrelated_clinician: ['records.read:denied'],
+      related_clinician: ['records.read:allowed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'POST /api/patients/{patient_id}/encounters': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: true,
+    statuses: row(401, 401, 403, 404, 400, 403, 403),
+    audit: {
+      patient: ['access.role_denied:denied'],
+      unrelated_clinician: ['encounter.create:denied'],
+      related_clinician: ['encounter.create:failed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'POST /api/patients/{patient_id}/prescriptions': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: true,
+    statuses: row(401, 401, 403, 404, 400, 403, 403),
+    audit: {
+      patient: ['access.role_denied:denied'],
+      unrelated_clinician: ['prescription.create:denied'],
+      related_clinician: ['prescription.create:failed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'GET /api/appointments/{appointment_id}/turn': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 200, 404, 200, 403, 403),
+    audit: {
+      patient: ['consultation.turn_credentials:allowed'],
+      unrelated_clinician: ['consultation.turn_credentials:denied'],
+      related_clinician: ['consultation.turn_credentials:allowed'],
+      admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  'GET /api/appointments/{appointment_id}/signal': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    websocket: true,
+    statuses: row(401, 401, 101, 404, 101, 404, 404),
+  },
+};

@@ -1,0 +1,20 @@
+// The signed-in user's own security settings: where they are signed in, and
+// the recovery codes that stand in for a lost authenticator. Other panels
+// (passkeys) join this page as they exist.
+import type { User } from '../api/types';
+import { PageTitle } from '../shared/ui';
+import { ChangePasswordPanel } from './ChangePasswordPanel';
+import { RecoveryCodesPanel } from './RecoveryCodesPanel';
+import { SessionsPanel } from './SessionsPanel';
+
+export function SecurityPage({ user }: { user: User }) {
+  return (
+    <>
+      <PageTitle title="Security">Security</PageTitle>
+      <p>Signed in as {user.email}.</p>
+      <SessionsPanel />
+      <RecoveryCodesPanel />
+      <ChangePasswordPanel />
+    </>
+  );
+}
