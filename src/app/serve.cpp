@@ -62,7 +62,10 @@ int run_print_routes(const std::filesystem::path& config_file) {
   core::SystemClock clock;
   video::Rooms rooms;
   http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
-  const http::Router router = build_routes(services);
+  // Without its client secret, which only the token request needs.
+  std::unique_ptr<oidc::Client> oidc_client;
+  if (config.oidc) oidc_client = std::make_unique<oidc::Client>(config.oidc->settings);
+  const http::Router router = build_routes(services, oidc_client.get());
 
   nlohmann::json routes = nlohmann::json::array();
   for (const auto& route : router.routes()) {

@@ -6,7 +6,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +18,11 @@ import { startServer } from '../api/support/server.mjs';
 import { createUser } from '../api/support/users.mjs';
 import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
 
-const SCREENSHOT_DIR = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// The documentation's screenshots are refreshed only on request
+// (UPDATE_SCREENSHOTS=1), so a test run leaves the checkout unchanged.
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : fileURLToPath(new URL('./test-results/', import.meta.url));
 const clientId = 'telehealth-sso-browser-test';
 const clientSecret = randomBytes(32).toString('base64url');
 
@@ -48,6 +52,7 @@ describe('single sign-on in Chromium', () => {
       redirect_uris: [`${telehealth.url}/api/auth/oidc/callback`],
     });
     browser = await launchChromium();
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
 
   after(async () => {
