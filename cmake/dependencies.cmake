@@ -9,6 +9,7 @@ find_package(fmt REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+pkg_check_modules(CBOR REQUIRED IMPORTED_TARGET libcbor)
 
 # Boost headers are treated as system headers so their warnings stay out of ours.
 add_library(telehealth_boost INTERFACE)

@@ -64,6 +64,32 @@ void parse_rate_limits(const std::filesystem::path& file, const json& section, C
   read("requests_burst", config.rate_limits.requests.burst);
   read("sign_in_per_minute", config.rate_limits.sign_in.per_minute);
   read("sign_in_burst", config.rate_limits.sign_in.burst);
+// Reads a positive whole number of `Unit` from parent[key] into `out`, if present.
+template <typename Unit>
+void read_duration(const std::filesystem::path& file, const json& parent, const std::string& key,
+                   const std::string& path, std::chrono::seconds& out) {
+  if (!parent.contains(key)) return;
+  const auto count =
+      require(file, parent, key, json::value_t::number_unsigned, path).get<std::int64_t>();
+  if (count == 0) fail(file, path, "must be at least 1");
+  out = std::chrono::duration_cast<std::chrono::seconds>(Unit(count));
+}
+
+void parse_admin(const std::filesystem::path& file, const json& document, admin::Settings& admin) {
+  if (document.contains("admin")) {
+    const auto& section = require(file, document, "admin", json::value_t::object, "admin");
+    read_duration<std::chrono::minutes>(file, section, "elevation_minutes",
+                                        "admin.elevation_minutes", admin.elevation_lifetime);
+    read_duration<std::chrono::hours>(file, section, "invitation_hours", "admin.invitation_hours",
+                                      admin.invitation_lifetime);
+  }
+  if (document.contains("break_glass")) {
+    const auto& section =
+        require(file, document, "break_glass", json::value_t::object, "break_glass");
+    read_duration<std::chrono::minutes>(file, section, "episode_minutes",
+                                        "break_glass.episode_minutes",
+                                        admin.break_glass_lifetime);
+  }
 }
 
 void parse_optional(const std::filesystem::path& file, const json& document, Config& config) {
@@ -81,6 +107,7 @@ void parse_optional(const std::filesystem::path& file, const json& document, Con
     }
   }
   if (document.contains("rate_limits")) parse_rate_limits(file, document["rate_limits"], config);
+  parse_admin(file, document, config.admin);
   if (document.contains("log_level")) {
     config.log_level = require_text(file, document, "log_level", "log_level");
   }

@@ -8,6 +8,7 @@
 
 #include "app/oidc_config.hpp"
 #include "http/rate_limit.hpp"
+#include "admin/settings.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -29,6 +30,7 @@ struct Config {
   std::filesystem::path turn_secret_file;
   identity::SessionPolicy sessions;
   http::RateLimits rate_limits;
+  admin::Settings admin;
   std::string log_level = "info";
   std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };

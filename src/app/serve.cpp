@@ -10,8 +10,11 @@
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
+#include "http/routes/admin_routes.hpp"
 #include "http/routes/auth_routes.hpp"
+#include "http/routes/break_glass_routes.hpp"
 #include "http/routes/oidc_routes.hpp"
+#include "http/routes/passkey_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
 #include "video/rooms.hpp"
@@ -41,6 +44,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::Router router;
   http::add_auth_routes(router, services);
   http::add_oidc_routes(router, services, oidc_client);
+  http::add_passkey_routes(router, services);
 #if __has_include("http/routes/scheduling_routes.hpp")
   http::add_scheduling_routes(router, services);
 #endif
@@ -48,6 +52,8 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::add_records_routes(router, services);
 #endif
   http::add_video_routes(router, services);
+  http::add_admin_routes(router, services);
+  http::add_break_glass_routes(router, services);
   return router;
 }
 
@@ -99,7 +105,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.sessions,
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin,
-                          config.rate_limits};
+                          config.rate_limits,
+                          config.admin};
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;

@@ -49,6 +49,10 @@ std::string chain_hash(const StoredEvent& stored) {
   put_field(encoded, e.client_ip);
   put_field(encoded, e.user_agent);
   put_field(encoded, e.request_id);
+  // Appended only when set, so events without an episode, including every
+  // event stored before the column existed, keep the encoding they were
+  // hashed with. The length prefixes keep the two forms apart.
+  if (e.break_glass_id) put_field(encoded, e.break_glass_id);
   const auto digest = crypto::sha256(crypto::as_byte_view(encoded));
   return {digest.begin(), digest.end()};
 }
@@ -86,13 +90,14 @@ std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds n
   tx.exec(
       "INSERT INTO audit_events (seq, id, occurred_at, event_type, actor_id, actor_role,"
       " patient_id, record_type, record_id, outcome, client_ip, user_agent, request_id,"
-      " prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+      " prev_hash, hash, break_glass_id)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
       {std::to_string(stored.seq), stored.id, core::format_rfc3339(now), event.event_type,
        optional_param(event.actor_id), optional_param(event.actor_role),
        optional_param(event.patient_id), optional_param(event.record_type),
        optional_param(event.record_id), stored.outcome_text, event.client_ip, event.user_agent,
        event.request_id, db::bytea_param(to_bytes(stored.prev_hash)),
-       db::bytea_param(to_bytes(stored.hash))});
+       db::bytea_param(to_bytes(stored.hash)), optional_param(event.break_glass_id)});
   return stored.seq;
 }
 

@@ -24,6 +24,10 @@ struct Event {
   std::string client_ip;
   std::string user_agent;
   std::string request_id;
+  /// The break-glass episode this access happened in, so that a reviewer can
+  /// find every event of the episode. Initialised here so that the many
+  /// aggregate initialisations written before it existed still compile.
+  std::optional<std::string> break_glass_id = std::nullopt;
 };
 
 /// An event as stored, with its place in the hash chain.

@@ -33,6 +33,7 @@ StoredEvent read_row(const db::Result& rows, int row) {
   stored.event.request_id = std::string(rows.text(row, 12));
   stored.prev_hash = raw(rows, row, 13);
   stored.hash = raw(rows, row, 14);
+  stored.event.break_glass_id = opt(rows, row, 15);
   return stored;
 }
 
@@ -61,7 +62,7 @@ VerifyReport verify(db::Connection& connection) {
   tx.exec(
       "DECLARE audit_scan NO SCROLL CURSOR FOR SELECT seq, id, occurred_at, event_type,"
       " actor_id, actor_role, patient_id, record_type, record_id, outcome, client_ip,"
-      " user_agent, request_id, prev_hash, hash FROM audit_events ORDER BY seq");
+      " user_agent, request_id, prev_hash, hash, break_glass_id FROM audit_events ORDER BY seq");
 
   std::int64_t expected_seq = 1;
   std::string expected_prev(32, '\0');

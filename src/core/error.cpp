@@ -23,6 +23,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::invalid_credentials: return "invalid_credentials";
     case ErrorKind::mfa_required: return "mfa_required";
     case ErrorKind::forbidden: return "forbidden";
+    case ErrorKind::elevation_required: return "elevation_required";
     case ErrorKind::bad_origin: return "bad_origin";
     case ErrorKind::bad_csrf_token: return "bad_csrf_token";
     case ErrorKind::not_found: return "not_found";

@@ -15,6 +15,7 @@ enum class ErrorKind {
   invalid_credentials,  // sign-in failed, without naming which part (401)
   mfa_required,     // TOTP not completed in this session (403)
   forbidden,        // the role may not do this (403)
+  elevation_required,  // an admin function outside an elevated admin session (403)
   bad_origin,       // a state-changing request from another origin (403)
   bad_csrf_token,   // a state-changing request without the session's CSRF token (403)
   not_found,        // unknown, or not visible to the caller (404)

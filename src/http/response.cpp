@@ -30,6 +30,7 @@ unsigned status_for(core::ErrorKind kind) noexcept {
     case ErrorKind::invalid_credentials: return 401;
     case ErrorKind::mfa_required:
     case ErrorKind::forbidden:
+    case ErrorKind::elevation_required:
     case ErrorKind::bad_origin: return 403;
     case ErrorKind::bad_csrf_token: return 403;
     case ErrorKind::not_found: return 404;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/settings.hpp"
 #include "core/time.hpp"
 #include "db/pool.hpp"
 #include "http/rate_limit.hpp"
@@ -34,6 +35,7 @@ struct Services {
   TurnSettings turn;
   std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
   RateLimits rate_limits{};
+  admin::Settings admin{};    // elevation, invitation and break-glass lifetimes
 };
 
 }  // namespace telehealth::http

@@ -2,19 +2,37 @@
 
 #include "audit/chain.hpp"
 #include "core/error.hpp"
+#include "identity/break_glass.hpp"
 
 namespace telehealth::identity {
 
 namespace {
 
-bool is_allowed(db::Transaction& tx, const Actor& actor, const std::string& patient_id) {
-  switch (actor.role) {
-    case Role::patient: return actor.user_id == patient_id;
-    case Role::clinician: return has_treating_relationship(tx, actor.user_id, patient_id);
-    case Role::admin:
-    case Role::auditor: return false;
+struct Verdict {
+  Decision decision = Decision::deny;
+  std::optional<std::string> episode_id;
+};
+
+// Reads the facts `decide` needs. The episode is looked up only for a
+// clinician who does not treat the patient, so a treating clinician's
+// accesses are never flagged.
+Verdict judge(db::Transaction& tx, const Actor& actor, const std::string& patient_id,
+              core::Seconds now) {
+  AccessFacts facts;
+  facts.role = actor.role;
+  facts.is_own_record = actor.user_id == patient_id;
+  std::optional<std::string> episode_id;
+  if (actor.role == Role::clinician) {
+    facts.treating = has_treating_relationship(tx, actor.user_id, patient_id);
+    if (!facts.treating) {
+      episode_id = active_break_glass_episode(tx, actor.user_id, patient_id, now);
+      facts.break_glass = episode_id.has_value();
+    }
   }
-  return false;
+  Verdict verdict;
+  verdict.decision = decide(facts);
+  if (verdict.decision == Decision::allow_break_glass) verdict.episode_id = episode_id;
+  return verdict;
 }
 
 audit::Event make_event(const Actor& actor, const std::string& patient_id, const RecordRef& record,
@@ -35,12 +53,25 @@ audit::Event make_event(const Actor& actor, const std::string& patient_id, const
 
 }  // namespace
 
+Decision decide(const AccessFacts& facts) noexcept {
+  switch (facts.role) {
+    case Role::patient: return facts.is_own_record ? Decision::allow : Decision::deny;
+    case Role::clinician:
+      if (facts.treating) return Decision::allow;
+      return facts.break_glass ? Decision::allow_break_glass : Decision::deny;
+    case Role::admin:
+    case Role::auditor: return Decision::deny;
+  }
+  return Decision::deny;
+}
+
 void record_failed_access(db::Connection& connection, const Actor& actor,
                           const std::string& patient_id, const RecordRef& record,
                           const std::string& event_type, core::Seconds now) {
   db::Transaction tx(connection);
-  audit::append(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::failed),
-                now);
+  auto event = make_event(actor, patient_id, record, event_type, audit::Outcome::failed);
+  event.break_glass_id = judge(tx, actor, patient_id, now).episode_id;
+  audit::append(tx, event, now);
   tx.commit();
 }
 
@@ -56,9 +87,11 @@ bool has_treating_relationship(db::Transaction& tx, const std::string& clinician
 PatientAccess authorize_patient(db::Transaction& tx, const Actor& actor,
                                 const std::string& patient_id, const RecordRef& record,
                                 const std::string& event_type, core::Seconds now) {
-  if (is_allowed(tx, actor, patient_id)) {
-    audit::append(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::allowed),
-                  now);
+  const Verdict verdict = judge(tx, actor, patient_id, now);
+  if (verdict.decision != Decision::deny) {
+    auto event = make_event(actor, patient_id, record, event_type, audit::Outcome::allowed);
+    event.break_glass_id = verdict.episode_id;
+    audit::append(tx, event, now);
     return PatientAccess(tx, actor, patient_id, now);
   }
   audit::append(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::denied), now);

@@ -39,9 +39,29 @@ class PatientAccess {
   core::Seconds now_;
 };
 
-/// Decides whether `actor` may access `patient_id`'s records, deny by default:
-/// a patient only their own; a clinician only patients with a booked (upcoming
-/// or past) appointment with them; admins and auditors never clinical content.
+/// The facts one access decision rests on, read from the database by
+/// authorize_patient.
+struct AccessFacts {
+  Role role = Role::patient;
+  bool is_own_record = false;   // the actor is the patient
+  bool treating = false;        // a booked appointment between clinician and patient
+  bool break_glass = false;     // an active break-glass episode of this clinician for this patient
+};
+
+enum class Decision {
+  deny,
+  allow,
+  allow_break_glass,  // allowed only by an emergency-access episode; audited with its id
+};
+
+/// The access policy as a pure function, deny by default: a patient only
+/// their own record; a clinician patients they treat, and otherwise only a
+/// patient of an active break-glass episode; admins and auditors never
+/// clinical content.
+Decision decide(const AccessFacts& facts) noexcept;
+
+/// Decides whether `actor` may access `patient_id`'s records with `decide`.
+/// An access allowed by break-glass carries the episode id in its audit event.
 ///
 /// Must be the first statement in `tx`. Allowed: appends the audit event
 /// `event_type` to `tx` and returns the proof; the caller commits it with its

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/encoding.hpp"
+
 namespace telehealth::audit {
 namespace {
 
@@ -77,6 +79,23 @@ TEST(ChainHash, FieldBoundariesAreUnambiguous) {
   second.event.client_ip = "a";
   second.event.user_agent = "bc";
   EXPECT_NE(chain_hash(first), chain_hash(second));
+}
+
+TEST(ChainHash, MatchesEncodingWithoutEpisode) {
+  // Computed with Python's hashlib from the documented encoding, before the
+  // break-glass field existed: rows stored then must still verify.
+  const auto hash = chain_hash(sample());
+  EXPECT_EQ(crypto::hex_encode(crypto::as_byte_view(hash)),
+            "8eb03d2ef3555b99e9aebbfad626f8c4d61740409bf99f48a34dd432216b84ff");
+}
+
+TEST(ChainHash, EpisodeIdChangesHash) {
+  auto flagged = sample();
+  flagged.event.break_glass_id = "2d0a4b6c-8e1f-4a3b-9c5d-7e6f8a9b0c1d";
+  auto other = flagged;
+  other.event.break_glass_id = "2d0a4b6c-8e1f-4a3b-9c5d-7e6f8a9b0c1e";
+  EXPECT_NE(chain_hash(flagged), chain_hash(sample()));
+  EXPECT_NE(chain_hash(flagged), chain_hash(other));
 }
 
 }  // namespace

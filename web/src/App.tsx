@@ -1,8 +1,13 @@
 import type { MouseEvent, ReactNode } from 'react';
-import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter } from 'react-router-dom';
+import { Link, NavLink, Navigate, Route, RouterProvider, Routes, createHashRouter, useLocation } from 'react-router-dom';
 import type { Role, User } from './api/types';
+import { AdminUsersPage } from './admin/AdminUsersPage';
+import { BreakGlassQueuePage } from './admin/BreakGlassQueuePage';
+import { ElevationGate } from './admin/elevation';
 import { StaffHomePage } from './admin/StaffHomePage';
 import { IdleLogout } from './auth/IdleLogout';
+import { BreakGlassPage } from './breakglass/BreakGlassPage';
+import { InvitationPage } from './invitation/InvitationPage';
 import { SignInPage } from './auth/SignInPage';
 import { SignOutButton } from './auth/SignOutButton';
 import { TotpEnrolPage } from './auth/TotpEnrolPage';
@@ -40,6 +45,15 @@ export function App() {
 /** Shows sign-in, a TOTP step or the app, from the session state. */
 function SessionGate() {
   const { state, refresh } = useSession();
+  const location = useLocation();
+  // An invitation link opens the same page whether or not someone is signed in.
+  if (location.pathname === '/invitation') {
+    return (
+      <Layout>
+        <InvitationPage />
+      </Layout>
+    );
+  }
   switch (state.status) {
     case 'loading':
       return (
@@ -94,12 +108,25 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
       <Route path="/security" element={<SecurityPage user={user} />} />
+      <Route
+        path="/admin/users"
+        element={onlyFor(['admin'], <ElevationGate title="Users"><AdminUsersPage /></ElevationGate>)}
+      />
+      <Route
+        path="/admin/break-glass"
+        element={onlyFor(['admin'], <ElevationGate title="Break-glass review"><BreakGlassQueuePage /></ElevationGate>)}
+      />
+      <Route path="/break-glass" element={onlyFor(['clinician'], <BreakGlassPage />)} />
       <Route path="*" element={<NotFoundPage user={user} />} />
     </Routes>
   );
 }
 
 function navItems(user: User): { to: string; label: string }[] {
+  return [...roleNavItems(user), { to: '/security', label: 'Security' }];
+}
+
+function roleNavItems(user: User): { to: string; label: string }[] {
   switch (user.role) {
     case 'patient':
       return [
@@ -111,10 +138,16 @@ function navItems(user: User): { to: string; label: string }[] {
       return [
         { to: '/appointments', label: 'Appointments' },
         { to: '/availability', label: 'Availability' },
+        { to: '/break-glass', label: 'Emergency access' },
       ];
     case 'admin':
+      return [
+        { to: '/staff', label: 'Administration' },
+        { to: '/admin/users', label: 'Users' },
+        { to: '/admin/break-glass', label: 'Break-glass review' },
+      ];
     case 'auditor':
-      return [{ to: '/staff', label: user.role === 'admin' ? 'Administration' : 'Audit' }];
+      return [{ to: '/staff', label: 'Audit' }];
   }
 }
 
@@ -132,7 +165,7 @@ function Layout({ user, children }: { user?: User; children: ReactNode }) {
           {user && (
             <nav aria-label="Main">
               <ul className="nav-list">
-                {[...navItems(user), { to: '/security', label: 'Security' }].map((item) => (
+                {navItems(user).map((item) => (
                   <li key={item.to}>
                     <NavLink to={item.to} end>
                       {item.label}

@@ -8,6 +8,7 @@
 #include "db/transaction.hpp"
 #include "http/detail/convert.hpp"
 #include "http/router.hpp"
+#include "identity/session_check.hpp"
 #include "video/consultation.hpp"
 #include "video/rooms.hpp"
 
@@ -16,6 +17,12 @@ namespace telehealth::http::detail {
 namespace {
 
 using WebSocket = websocket::stream<TlsStream>;
+
+// How often an open signaling connection rechecks its session in the
+// database. Sign-out and deactivation on this instance close the connection
+// at once through video::Rooms. The recheck also catches idle or absolute
+// expiry and changes made on another instance.
+constexpr std::chrono::seconds kSessionRecheckInterval{5};
 
 /// A seated participant's WebSocket. Frames from the other side arrive on any
 /// thread through `deliver`; they are queued and written one at a time on
@@ -141,6 +148,42 @@ void close_at_window_end(const std::shared_ptr<SignalingPeer>& peer, std::chrono
   });
 }
 
+asio::awaitable<bool> check_session_on_worker(Services* services, std::string token_hash) {
+  auto lease = services->pool.acquire();
+  co_return identity::session_is_current(*lease, token_hash, services->clock.now(),
+                                         services->sessions);
+}
+
+// Closes the connection once its session is no longer current: expired, ended
+// or its user deactivated. Stops when the connection is gone. A failed check
+// (database unreachable) keeps the connection and tries again at the next
+// interval, so a short outage does not drop every consultation.
+asio::awaitable<void> watch_session(std::weak_ptr<SignalingPeer> weak, Services* services,
+                                    asio::thread_pool* workers, std::string token_hash,
+                                    nlohmann::json ids) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(kSessionRecheckInterval);
+    beast::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || weak.expired()) co_return;
+    bool current = true;
+    try {
+      current = co_await asio::co_spawn(*workers, check_session_on_worker(services, token_hash),
+                                        asio::use_awaitable);
+    } catch (const std::exception& error) {
+      auto fields = ids;
+      fields["detail"] = error.what();
+      core::log(core::LogLevel::warn, "video", "session recheck failed", fields);
+    }
+    if (!current) {
+      core::log(core::LogLevel::info, "video", "session ended; closing signaling connection", ids);
+      if (auto peer = weak.lock()) peer->close();
+      co_return;
+    }
+  }
+}
+
 }  // namespace
 
 bool is_signaling_path(const std::string& path, std::string& appointment_id) {
@@ -202,6 +245,10 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
   close_at_window_end(peer, seat.ends_at - admission.context.now);
   services.rooms.join(seat.appointment_id, seat.side, peer,
                       admission.context.session->token_hash);
+  asio::co_spawn(peer->ws().get_executor(),
+                 watch_session(peer, &services, &workers, admission.context.session->token_hash,
+                               ids),
+                 asio::detached);
 
   beast::flat_buffer buffer;
   for (;;) {

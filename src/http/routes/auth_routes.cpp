@@ -20,9 +20,8 @@ nlohmann::json user_json(const identity::User& user) {
           {"display_name", user.display_name}};
 }
 
-// `token` is the session's cookie value, from which the CSRF token the web
-// app must echo in X-CSRF-Token is derived. The idle timeout lets the web app
-// warn before automatic logoff.
+}  // namespace
+
 nlohmann::json session_json(const Services& services, const identity::Session& session,
                             const std::string& token) {
   return {{"user", user_json(session.user)},
@@ -30,6 +29,19 @@ nlohmann::json session_json(const Services& services, const identity::Session& s
           {"csrf_token", identity::csrf_token(token)},
           {"idle_timeout_seconds", services.sessions.idle_timeout.count()}};
 }
+
+Response mfa_completed(Services& services, db::Connection& connection, Context& context,
+                       bool totp_enrolled) {
+  const auto token = identity::rotate_session(connection, context.session_token);
+  context.set_session_token = token;
+  auto session = *context.session;
+  session.token_hash = identity::hash_token(token);
+  session.mfa_done = true;
+  if (totp_enrolled) session.user.totp_enabled = true;
+  return json_response(200, session_json(services, session, token));
+}
+
+namespace {
 
 identity::Actor request_facts(const Context& context) {
   return {{}, identity::Role::patient, context.client_ip, context.user_agent, context.request_id};
@@ -69,19 +81,6 @@ Response totp_enrol(Services& services, Context& context) {
       identity::begin_totp_enrolment(*lease, services.keyring, *context.session, kTotpIssuer);
   return json_response(200, {{"otpauth_uri", enrolment.otpauth_uri},
                              {"secret", enrolment.secret_base32}});
-}
-
-// Answers a completed second factor. The session gained privilege, so its
-// token is rotated: a token captured before MFA is worthless after it.
-Response mfa_completed(Services& services, db::Connection& connection, Context& context,
-                       bool totp_enrolled) {
-  const auto token = identity::rotate_session(connection, context.session_token);
-  context.set_session_token = token;
-  auto session = *context.session;
-  session.token_hash = identity::hash_token(token);
-  session.mfa_done = true;
-  if (totp_enrolled) session.user.totp_enabled = true;
-  return json_response(200, session_json(services, session, token));
 }
 
 // Reads the "code" field, finishes MFA with `finish` and returns the

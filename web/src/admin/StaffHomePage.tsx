@@ -1,7 +1,8 @@
+import { Link } from 'react-router-dom';
 import { useCurrentUser } from '../auth/session';
 import { PageTitle } from '../shared/ui';
 
-/** Renders the home page of admins and auditors, whose tools are not built yet. */
+/** Renders the home page of admins (links to their tools) and auditors, whose tools are not built yet. */
 export function StaffHomePage() {
   const user = useCurrentUser();
   const isAdmin = user.role === 'admin';
@@ -12,20 +13,34 @@ export function StaffHomePage() {
       <p>
         You are signed in as {user.display_name} ({user.role}).
       </p>
-      <section aria-labelledby="coming-heading">
-        <h2 id="coming-heading">Not available in the web app yet</h2>
-        {isAdmin ? (
+      {isAdmin ? (
+        <section aria-labelledby="tools-heading">
+          <h2 id="tools-heading">Admin tools</h2>
+          <p>Each tool asks for a new code from your authenticator app first, and admin access then lasts a short time.</p>
+          <ul>
+            <li>
+              <Link to="/admin/users" data-testid="admin-users-link">
+                Users
+              </Link>
+              : invite people, deactivate or reactivate accounts, reset two-step sign-in, change roles.
+            </li>
+            <li>
+              <Link to="/admin/break-glass" data-testid="admin-break-glass-link">
+                Break-glass review
+              </Link>
+              : review each emergency access to a patient record.
+            </li>
+          </ul>
+        </section>
+      ) : (
+        <section aria-labelledby="coming-heading">
+          <h2 id="coming-heading">Not available in the web app yet</h2>
           <p data-testid="coming-soon">
-            User management (adding clinicians, resetting two-step sign-in, disabling accounts) is planned but not
-            built yet. This web app has no admin functions today.
+            Audit review (searching the access log of patient records) is planned but not built yet. This web app has no
+            audit functions today.
           </p>
-        ) : (
-          <p data-testid="coming-soon">
-            Audit review (searching the access log of patient records) is planned but not built yet. This web app
-            has no audit functions today.
-          </p>
-        )}
-      </section>
+        </section>
+      )}
     </>
   );
 }

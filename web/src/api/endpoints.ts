@@ -6,6 +6,7 @@ import type {
   Clinician,
   Encounter,
   EncounterRequest,
+  Passkey,
   PatientRecords,
   Prescription,
   PrescriptionRequest,
@@ -15,6 +16,12 @@ import type {
   TotpEnrolment,
   TurnCredentials,
 } from './types';
+import type {
+  AssertionJson,
+  CreationOptionsJson,
+  RegistrationJson,
+  RequestOptionsJson,
+} from '../account/webauthnJson';
 
 const id = encodeURIComponent;
 
@@ -70,6 +77,39 @@ export async function listSessions(signal?: AbortSignal): Promise<SessionSummary
 
 export function endSession(sessionId: string): Promise<void> {
   return request<void>('DELETE', `/api/auth/sessions/${id(sessionId)}`);
+// Passkeys (WebAuthn). The options and credentials are in the JSON form of
+// account/webauthnJson.ts.
+
+export function passkeyRegistrationOptions(): Promise<CreationOptionsJson> {
+  return request<CreationOptionsJson>('POST', '/api/auth/passkeys/register/options');
+}
+
+export function registerPasskey(name: string, credential: RegistrationJson): Promise<Passkey> {
+  return request<Passkey>('POST', '/api/auth/passkeys', { body: { name, credential } });
+}
+
+export function listPasskeys(signal?: AbortSignal): Promise<Passkey[]> {
+  return request<Passkey[]>('GET', '/api/auth/passkeys', { signal });
+}
+
+export function removePasskey(passkeyId: string): Promise<void> {
+  return request<void>('DELETE', `/api/auth/passkeys/${id(passkeyId)}`);
+}
+
+export function passkeySecondFactorOptions(): Promise<RequestOptionsJson> {
+  return request<RequestOptionsJson>('POST', '/api/auth/passkeys/verify/options');
+}
+
+export function verifyPasskey(credential: AssertionJson): Promise<Session> {
+  return request<Session>('POST', '/api/auth/passkeys/verify', { body: { credential } });
+}
+
+export function passkeySignInOptions(): Promise<RequestOptionsJson> {
+  return request<RequestOptionsJson>('POST', '/api/auth/passkeys/login/options');
+}
+
+export function signInWithPasskey(credential: AssertionJson): Promise<Session> {
+  return request<Session>('POST', '/api/auth/passkeys/login', { body: { credential } });
 }
 
 // Scheduling

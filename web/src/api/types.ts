@@ -144,3 +144,12 @@ export interface PatientRecords {
   encounters: Encounter[];
   prescriptions: Prescription[];
 }
+
+/** A registered passkey; `algorithm` is the COSE algorithm (-7, -8 or -257). */
+export interface Passkey {
+  id: string;
+  name: string;
+  algorithm: number;
+  created_at: string;
+  last_used_at: string | null;
+}

@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { signIn } from '../api/endpoints';
+import { PasskeyButton } from '../account/PasskeyButton';
+import { passkeySignIn } from '../account/passkeyCeremonies';
 import { ErrorAlert, FormField, PageTitle, StatusMessage } from '../shared/ui';
 import { useSession } from './session';
 import { SsoSignIn } from './SsoSignIn';
@@ -67,6 +69,7 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
           {submitting ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <PasskeyButton label="Sign in with a passkey" testId="passkey-sign-in" ceremony={passkeySignIn} />
       <SsoSignIn />
     </div>
   );

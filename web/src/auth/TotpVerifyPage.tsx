@@ -1,5 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { verifyRecoveryCode, verifyTotp } from '../api/endpoints';
+import { PasskeyButton } from '../account/PasskeyButton';
+import { passkeySecondFactor } from '../account/passkeyCeremonies';
 import { ErrorAlert, FormField, PageTitle } from '../shared/ui';
 import { SignOutButton } from './SignOutButton';
 import { TotpCodeForm } from './TotpCodeForm';
@@ -21,6 +23,7 @@ export function TotpVerifyPage() {
           <TotpCodeForm submitLabel="Continue" send={verifyTotp} />
         </>
       )}
+      <PasskeyButton label="Use a passkey instead" testId="passkey-second-factor" ceremony={passkeySecondFactor} />
       <p>
         <button
           type="button"
