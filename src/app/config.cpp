@@ -64,6 +64,8 @@ void parse_rate_limits(const std::filesystem::path& file, const json& section, C
   read("requests_burst", config.rate_limits.requests.burst);
   read("sign_in_per_minute", config.rate_limits.sign_in.per_minute);
   read("sign_in_burst", config.rate_limits.sign_in.burst);
+}
+
 // Reads a positive whole number of `Unit` from parent[key] into `out`, if present.
 template <typename Unit>
 void read_duration(const std::filesystem::path& file, const json& parent, const std::string& key,
