@@ -77,6 +77,8 @@ export async function listSessions(signal?: AbortSignal): Promise<SessionSummary
 
 export function endSession(sessionId: string): Promise<void> {
   return request<void>('DELETE', `/api/auth/sessions/${id(sessionId)}`);
+}
+
 // Passkeys (WebAuthn). The options and credentials are in the JSON form of
 // account/webauthnJson.ts.
 
