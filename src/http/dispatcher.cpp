@@ -80,7 +80,7 @@ Context Dispatcher::make_context(const IncomingRequest& request, const std::stri
   if (question != std::string::npos) context.query = request.target.substr(question + 1);
   context.client_ip = request.client_ip;
   context.user_agent = core::sanitize_utf8(request.user_agent, 256);
-  context.request_id = new_request_id();
+  context.request_id = request.request_id.empty() ? new_request_id() : request.request_id;
   context.now = services_.clock.now();
   return context;
 }

@@ -20,6 +20,9 @@ struct IncomingRequest {
   std::string csrf_token;  // the X-CSRF-Token header
   std::string client_ip;
   std::string user_agent;
+  /// Set by a caller that must know the id before the dispatcher runs (the
+  /// WebSocket upgrade answers with it); empty means the dispatcher makes one.
+  std::string request_id;
 };
 
 /// Turns a request into a response: finds the route, checks the Origin of

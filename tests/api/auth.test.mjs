@@ -2,10 +2,12 @@
 // and against the audit log.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 
 import { ApiClient, assertError } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
+import { binary, configFile } from './support/env.mjs';
 import { createUser, newClinician, randomSuffix, signIn } from './support/users.mjs';
 import { stepSeconds, totpCode, unixNow } from './support/totp.mjs';
 
@@ -234,5 +236,26 @@ describe('attempt limits', () => {
     const verified = await again.post('/api/auth/totp/verify', { code: nextStepCode });
     assert.equal(verified.status, 200, verified.text);
     assert.equal(verified.body.mfa, 'done');
+  });
+
+  test('account locked at 100 consecutive failures until unlocked', async () => {
+    const patient = createUser('patient');
+    // 99 failures already counted, and the last wait over: the 100th locks.
+    adminQuery(
+      "UPDATE users SET failed_attempts = 99, locked_until = NULL WHERE id = :'id' RETURNING to_json(true);",
+      { id: patient.id },
+    );
+    const client = new ApiClient('lockout');
+    assertError(await client.post('/api/auth/login', { email: patient.email, password: 'wrong-password-100' }), 401, 'invalid_credentials');
+    const lock = adminQuery("SELECT json_build_object('failures', failed_attempts, 'locked', locked_until = 'infinity') FROM users WHERE id = :'id';", { id: patient.id });
+    assert.deepEqual(lock, { failures: 100, locked: true });
+
+    const refused = await client.post('/api/auth/login', { email: patient.email, password: patient.password });
+    assertError(refused, 401, 'invalid_credentials');
+    assert.equal(auditEventsOfRequest(refused.body.request_id)[0].event_type, 'auth.login_locked');
+
+    const unlock = spawnSync(binary, ['--config', configFile, 'user', 'unlock', '--email', patient.email], { encoding: 'utf8' });
+    assert.equal(unlock.status, 0, unlock.stderr);
+    assert.equal((await signIn(patient)).response.status, 200);
   });
 });

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 
 import { SoftAuthenticator, algorithms } from './support/authenticator.mjs';
 import { ApiClient, assertError } from './support/client.mjs';
@@ -190,6 +190,16 @@ describe('passkey rejections', () => {
   let enrolledClient;
   let authenticator;
   let passkey;
+
+  // Each rejection below counts as a failed attempt on the clinician's
+  // account. Clearing the count between tests keeps the throttle (tested
+  // elsewhere) from answering in place of the check under test.
+  beforeEach(() => {
+    if (!clinician) return;
+    adminQuery("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = :'id' RETURNING to_json(true);", {
+      id: clinician.id,
+    });
+  });
 
   test('setup: clinician with an ES256 passkey', async () => {
     const enrolled = await newClinician();

@@ -19,6 +19,7 @@ import { binary, configFile } from './support/env.mjs';
 import { personas, routePolicy } from './support/route_policy.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
 import { createUser, newClinician, newEnrolledUser, newPatient, signIn } from './support/users.mjs';
+import { stepSeconds, totpCode, unixNow } from './support/totp.mjs';
 import { openWebSocket } from './support/websocket.mjs';
 
 function readRouteTable() {
@@ -27,8 +28,11 @@ function readRouteTable() {
 
 const key = (route) => `${route.method} ${route.pattern}`;
 
-// Sign-out ends the caller's session, so it is crawled after every other route.
-const crawlOrder = (a, b) => Number(a.pattern === '/api/auth/logout') - Number(b.pattern === '/api/auth/logout');
+// Ending an elevation and signing out change the caller's session, so they
+// are crawled after every other route, in that order.
+const lastRoutes = ['/api/admin/elevation/end', '/api/auth/logout'];
+const crawlRank = (route) => lastRoutes.indexOf(route.pattern);
+const crawlOrder = (a, b) => crawlRank(a) - crawlRank(b);
 
 // A client whose session has passed its idle timeout.
 async function expiredClient() {
@@ -62,6 +66,13 @@ describe('route policy crawl', () => {
     callers.unrelated_clinician = (await newClinician()).client;
     callers.related_clinician = related.client;
     callers.admin = (await newEnrolledUser('admin')).client;
+    // Enrolment used the current TOTP step, so elevation takes the next one.
+    const elevated = await newEnrolledUser('admin');
+    const elevation = await elevated.client.post('/api/admin/elevate', {
+      code: totpCode(elevated.secret, unixNow() + stepSeconds),
+    });
+    assert.equal(elevation.status, 200, `elevation: ${elevation.text}`);
+    callers.elevated_admin = elevated.client;
     callers.auditor = (await newEnrolledUser('auditor')).client;
     params.patient_id = patient.user.id;
     params.clinician_id = related.user.id;

@@ -196,8 +196,8 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
     await checkAccessibility(page, 'invitation page');
 
     await page.getByTestId('invitation-name').fill(`Dr Saoirse Lund ${suffix}`);
-    await page.getByTestId('invitation-password').fill(`invitee-password-${suffix}`);
-    await page.getByTestId('invitation-password-confirm').fill(`invitee-password-${suffix}`);
+    await page.getByTestId('invitation-password').fill(`lantern orchard quietly 47`);
+    await page.getByTestId('invitation-password-confirm').fill(`lantern orchard quietly 47`);
     await page.getByTestId('invitation-submit').click();
     await page.getByTestId('invitation-accepted').waitFor();
 

@@ -131,9 +131,10 @@ asio::awaitable<Admission> admit_on_worker(const Dispatcher* dispatcher, Service
 }
 
 asio::awaitable<void> reject(TlsStream& stream, const BeastRequest& request,
-                             const core::Error& error) {
+                             const core::Error& error, const std::string& request_id) {
   beast::error_code ec;
-  auto response = to_beast(error_response(error, new_request_id()), request.version(), false);
+  auto response = to_beast(error_response(error, request_id), request.version(), false);
+  response.set("X-Request-Id", request_id);
   co_await bhttp::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
@@ -209,6 +210,10 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
   std::string appointment_id;
   is_signaling_path(std::string(request.target().substr(0, request.target().find('?'))),
                     appointment_id);
+  // The id of the audit events of this upgrade, returned in X-Request-Id
+  // whether the upgrade succeeds or not.
+  incoming.request_id = new_request_id();
+  const std::string request_id = incoming.request_id;
   // Errors are caught here and the error response is written after the catch
   // block, because a coroutine may not co_await inside one.
   Admission admission;
@@ -225,13 +230,15 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
     refusal = core::Error(core::ErrorKind::internal, "internal error");
   }
   if (refusal) {
-    co_await reject(stream, request, *refusal);
+    co_await reject(stream, request, *refusal, request_id);
     co_return;
   }
 
   auto peer = std::make_shared<SignalingPeer>(std::move(stream));
   peer->ws().read_message_max(limits.websocket_message_bytes);
   peer->ws().set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  peer->ws().set_option(websocket::stream_base::decorator(
+      [request_id](websocket::response_type& response) { response.set("X-Request-Id", request_id); }));
   beast::error_code ec;
   co_await peer->ws().async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;

@@ -152,6 +152,8 @@ Response reset_mfa(Services& services, Context& context) {
 }
 
 Response assign_role(Services& services, Context& context) {
+  // Elevation before the body, so an unelevated admin learns nothing from it.
+  require_elevated(services, context);
   const auto role = require_role(context.json_body());
   return change_user(services, context, [&](db::Connection& connection, const std::string& id) {
     return admin::set_user_role(connection, context.signed_in(), id, role, context.now);

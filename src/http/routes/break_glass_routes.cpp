@@ -1,5 +1,7 @@
 #include "http/routes/break_glass_routes.hpp"
 
+#include "audit/chain.hpp"
+#include "db/transaction.hpp"
 #include "identity/break_glass.hpp"
 
 namespace telehealth::http {
@@ -44,11 +46,27 @@ Response start_episode(Services& services, Context& context) {
 
 Response list_episodes(Services& services, Context& context) {
   auto lease = services.pool.acquire();
+  const auto& actor = context.signed_in();
   auto list = nlohmann::json::array();
+  // The list names the patients whose records the clinician opened, so
+  // reading it is itself an audited access. The event commits before the
+  // answer leaves.
   for (const auto& episode :
-       identity::list_active_break_glass(*lease, context.signed_in().user_id, context.now)) {
+       identity::list_active_break_glass(*lease, actor.user_id, context.now)) {
     list.push_back(episode_json(episode));
   }
+  audit::Event event;
+  event.event_type = "break_glass.list";
+  event.actor_id = actor.user_id;
+  event.actor_role = identity::to_string(actor.role);
+  event.record_type = "break_glass_episode";
+  event.outcome = audit::Outcome::allowed;
+  event.client_ip = actor.client_ip;
+  event.user_agent = actor.user_agent;
+  event.request_id = actor.request_id;
+  db::Transaction tx(*lease);
+  audit::append(tx, event, context.now);
+  tx.commit();
   return json_response(200, list);
 }
 
