@@ -51,7 +51,7 @@ export const routePolicy = {
     access: 'anonymous',
     roles: [],
     phi: false,
-    statuses: row(200, 200, 200, 200, 200, 200, 200),
+    statuses: row(200, 200, 200, 200, 200, 200, 200, 200),
   },
   'GET /api/auth/session': {
     access: 'signed_in',
