@@ -13,13 +13,13 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 
+import { elevate } from './support/admin.mjs';
 import { ApiClient } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest } from './support/database.mjs';
 import { binary, configFile } from './support/env.mjs';
 import { personas, routePolicy } from './support/route_policy.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
 import { createUser, newClinician, newEnrolledUser, newPatient, signIn } from './support/users.mjs';
-import { stepSeconds, totpCode, unixNow } from './support/totp.mjs';
 import { openWebSocket } from './support/websocket.mjs';
 
 function readRouteTable() {
@@ -66,12 +66,8 @@ describe('route policy crawl', () => {
     callers.unrelated_clinician = (await newClinician()).client;
     callers.related_clinician = related.client;
     callers.admin = (await newEnrolledUser('admin')).client;
-    // Enrolment used the current TOTP step, so elevation takes the next one.
     const elevated = await newEnrolledUser('admin');
-    const elevation = await elevated.client.post('/api/admin/elevate', {
-      code: totpCode(elevated.secret, unixNow() + stepSeconds),
-    });
-    assert.equal(elevation.status, 200, `elevation: ${elevation.text}`);
+    await elevate(elevated);
     callers.elevated_admin = elevated.client;
     callers.auditor = (await newEnrolledUser('auditor')).client;
     params.patient_id = patient.user.id;

@@ -1,12 +1,12 @@
 // Elevated admin sessions: admin pages render only after the admin has
 // confirmed a fresh TOTP code, and go back to the prompt when the server reports
 // that the elevation has ended (403 `elevation_required`).
-import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { elevate, endElevation, getElevation } from '../api/admin';
 import { ApiError } from '../api/client';
-import { isValidTotpCode, normaliseTotpCode } from '../auth/totpCode';
+import { TotpCodeForm } from '../auth/TotpCodeForm';
 import { formatDateTime } from '../shared/time';
-import { ErrorAlert, FormField, Loading, PageTitle } from '../shared/ui';
+import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
 
 interface ElevationContextValue {
   elevatedUntil: string;
@@ -107,30 +107,9 @@ function ElevationBanner({ until, onEnded }: { until: string; onEnded: () => voi
 }
 
 function ElevationPrompt({ title, onElevated }: { title: string; onElevated: (until: string) => void }) {
-  const [code, setCode] = useState('');
-  const [fieldError, setFieldError] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<unknown>(undefined);
-  const [submitting, setSubmitting] = useState(false);
-
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(undefined);
-    const normalised = normaliseTotpCode(code);
-    if (!isValidTotpCode(normalised)) {
-      setFieldError('Enter the 6-digit code from your authenticator app.');
-      return;
-    }
-    setFieldError(undefined);
-    setSubmitting(true);
-    try {
-      const elevation = await elevate(normalised);
-      if (elevation.elevated_until) onElevated(elevation.elevated_until);
-    } catch (failure) {
-      setError(failure);
-      setCode('');
-    } finally {
-      setSubmitting(false);
-    }
+  async function submit(code: string) {
+    const elevation = await elevate(code);
+    if (elevation.elevated_until) onElevated(elevation.elevated_until);
   }
 
   return (
@@ -142,29 +121,7 @@ function ElevationPrompt({ title, onElevated }: { title: string; onElevated: (un
           Admin functions need elevated access, which lasts a short time. Enter a new code from your authenticator app
           to continue. This is recorded in the audit log.
         </p>
-        <form onSubmit={handleSubmit} noValidate>
-          <ErrorAlert error={error} testId="elevation-error" />
-          <FormField label="6-digit code" error={fieldError}>
-            {(props) => (
-              <input
-                {...props}
-                data-testid="elevation-code"
-                className="input-code"
-                type="text"
-                name="code"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={7}
-                required
-                value={code}
-                onChange={(event) => setCode(event.target.value)}
-              />
-            )}
-          </FormField>
-          <button type="submit" className="button" data-testid="elevation-submit" disabled={submitting}>
-            {submitting ? 'Checking…' : 'Confirm'}
-          </button>
-        </form>
+        <TotpCodeForm submitLabel="Confirm" submit={submit} testIdPrefix="elevation" />
       </section>
     </>
   );

@@ -1,18 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import type { Session } from '../api/types';
 import { ErrorAlert, FormField } from '../shared/ui';
 import { isValidTotpCode, normaliseTotpCode } from './totpCode';
-import { useSession } from './session';
 
 interface TotpCodeFormProps {
   submitLabel: string;
-  /** Sends the code to the confirm or verify route. */
-  send: (code: string) => Promise<Session>;
+  /** Sends a well-formed code (to confirm, verify or elevate) and acts on the answer. */
+  submit: (code: string) => Promise<void>;
+  /** Prefix of the data-testid attributes: `${prefix}-code`, `-submit`, `-error`. */
+  testIdPrefix?: string;
 }
 
-/** Renders the six-digit code form shared by TOTP enrolment and verification. */
-export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
-  const { accept } = useSession();
+/** Renders the six-digit code form of TOTP enrolment, verification and admin elevation. */
+export function TotpCodeForm({ submitLabel, submit, testIdPrefix = 'totp' }: TotpCodeFormProps) {
   const [code, setCode] = useState('');
   const [fieldError, setFieldError] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -30,7 +29,7 @@ export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
     setFieldError(undefined);
     setSubmitting(true);
     try {
-      accept(await send(normalised));
+      await submit(normalised);
     } catch (failure) {
       setError(failure);
       setCode('');
@@ -41,7 +40,7 @@ export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
 
   return (
     <form onSubmit={handleSubmit} noValidate>
-      <ErrorAlert error={error} testId="totp-error" />
+      <ErrorAlert error={error} testId={`${testIdPrefix}-error`} />
       <FormField
         label="6-digit code"
         hint="Open your authenticator app and type the code it shows for Telehealth."
@@ -50,7 +49,7 @@ export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
         {(props) => (
           <input
             {...props}
-            data-testid="totp-code"
+            data-testid={`${testIdPrefix}-code`}
             className="input-code"
             type="text"
             name="code"
@@ -64,7 +63,7 @@ export function TotpCodeForm({ submitLabel, send }: TotpCodeFormProps) {
           />
         )}
       </FormField>
-      <button type="submit" className="button" data-testid="totp-submit" disabled={submitting}>
+      <button type="submit" className="button" data-testid={`${testIdPrefix}-submit`} disabled={submitting}>
         {submitting ? 'Checking…' : submitLabel}
       </button>
     </form>

@@ -5,12 +5,14 @@ import type { TotpEnrolment } from '../api/types';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
 import { SignOutButton } from './SignOutButton';
 import { TotpCodeForm } from './TotpCodeForm';
+import { useSession } from './session';
 
 /**
  * First sign-in of a clinician or admin: shows a new TOTP secret as a QR code
  * and as text, then confirms it with a code from the app.
  */
 export function TotpEnrolPage() {
+  const { accept } = useSession();
   const [enrolment, setEnrolment] = useState<TotpEnrolment | undefined>(undefined);
   const [qrDataUrl, setQrDataUrl] = useState<string | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -70,7 +72,7 @@ export function TotpEnrolPage() {
             {enrolment.secret}
           </p>
           <h2>2. Confirm with a code</h2>
-          <TotpCodeForm submitLabel="Confirm and continue" send={confirmTotp} />
+          <TotpCodeForm submitLabel="Confirm and continue" submit={async (code) => accept(await confirmTotp(code))} />
         </>
       )}
       <div className="page-actions">

@@ -8,6 +8,7 @@ import { TotpCodeForm } from './TotpCodeForm';
 import { useSession } from './session';
 
 export function TotpVerifyPage() {
+  const { accept } = useSession();
   const [useRecovery, setUseRecovery] = useState(false);
   return (
     <div className="narrow">
@@ -20,7 +21,7 @@ export function TotpVerifyPage() {
       ) : (
         <>
           <p>Your account uses two-step sign-in. Enter the code your authenticator app shows now.</p>
-          <TotpCodeForm submitLabel="Continue" send={verifyTotp} />
+          <TotpCodeForm submitLabel="Continue" submit={async (code) => accept(await verifyTotp(code))} />
         </>
       )}
       <PasskeyButton label="Use a passkey instead" testId="passkey-second-factor" ceremony={passkeySecondFactor} />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { describeError } from '../api/client';
-import { getAppointment, getTurnCredentials, signalingUrl } from '../api/endpoints';
+import { getAppointment, getSession, getTurnCredentials, signalingUrl } from '../api/endpoints';
 import type { Appointment, Encounter, Prescription, TurnCredentials } from '../api/types';
 import { useCurrentUser } from '../auth/session';
 import { EncounterForm } from '../records/EncounterForm';
@@ -228,6 +228,9 @@ function SavedList({ items }: { items: SavedItem[] }) {
   );
 }
 
+// Five minutes: well inside the shortest idle timeout a clinic would set.
+const callKeepAliveMs = 5 * 60 * 1000;
+
 /** Runs the call of one appointment and returns its status, any start-up failure, the video refs and the media toggles. */
 function useCall(appointmentId: string, role: ParticipantRole, peerName: string) {
   const localVideo = useRef<HTMLVideoElement>(null);
@@ -313,6 +316,16 @@ function useCall(appointmentId: string, role: ParticipantRole, peerName: string)
       window.__telehealthPeer = undefined;
     };
   }, [appointmentId, role]);
+
+  // A consultation in progress is activity, though it sends no API requests:
+  // the session is refreshed every few minutes while the call is live, so
+  // automatic logoff does not cut a long consultation.
+  const live = update.status === 'waiting' || update.status === 'connecting' || update.status === 'connected';
+  useEffect(() => {
+    if (!live) return undefined;
+    const timer = window.setInterval(() => void getSession().catch(() => undefined), callKeepAliveMs);
+    return () => window.clearInterval(timer);
+  }, [live]);
 
   /** Ends the call at the appointment's end time and turns the camera and microphone off. */
   const end = useCallback(() => {
