@@ -149,6 +149,7 @@ Config load_config(const std::filesystem::path& file) {
   }
   config.turn_secret_file = require_text(file, turn, "secret_file", "turn.secret_file");
   parse_optional(file, document, config);
+  config.oidc = read_oidc_config(file, document, config.public_origin);
   return config;
 }
 

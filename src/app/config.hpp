@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/oidc_config.hpp"
 #include "http/rate_limit.hpp"
 #include "admin/settings.hpp"
 #include "identity/sessions.hpp"
@@ -30,6 +32,7 @@ struct Config {
   http::RateLimits rate_limits;
   admin::Settings admin;
   std::string log_level = "info";
+  std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };
 
 /// Reads and checks the file; throws std::runtime_error naming the file, the

@@ -13,6 +13,7 @@
 #include "http/routes/admin_routes.hpp"
 #include "http/routes/auth_routes.hpp"
 #include "http/routes/break_glass_routes.hpp"
+#include "http/routes/oidc_routes.hpp"
 #include "http/routes/passkey_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
@@ -39,9 +40,10 @@ void configure_tls(asio::ssl::context& tls, const Config& config) {
   tls.use_private_key_file(config.tls_private_key.string(), asio::ssl::context::pem);
 }
 
-http::Router build_routes(http::Services& services) {
+http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::Router router;
   http::add_auth_routes(router, services);
+  http::add_oidc_routes(router, services, oidc_client);
   http::add_passkey_routes(router, services);
 #if __has_include("http/routes/scheduling_routes.hpp")
   http::add_scheduling_routes(router, services);
@@ -66,7 +68,10 @@ int run_print_routes(const std::filesystem::path& config_file) {
   core::SystemClock clock;
   video::Rooms rooms;
   http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
-  const http::Router router = build_routes(services);
+  // Without its client secret, which only the token request needs.
+  std::unique_ptr<oidc::Client> oidc_client;
+  if (config.oidc) oidc_client = std::make_unique<oidc::Client>(config.oidc->settings);
+  const http::Router router = build_routes(services, oidc_client.get());
 
   nlohmann::json routes = nlohmann::json::array();
   for (const auto& route : router.routes()) {
@@ -102,7 +107,13 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.public_origin,
                           config.rate_limits,
                           config.admin};
-  const http::Router router = build_routes(services);
+  std::unique_ptr<oidc::Client> oidc_client;
+  if (config.oidc) {
+    auto settings = config.oidc->settings;
+    settings.client_secret = read_secret_file(config.oidc->client_secret_file);
+    oidc_client = std::make_unique<oidc::Client>(std::move(settings));
+  }
+  const http::Router router = build_routes(services, oidc_client.get());
   const http::Dispatcher dispatcher(router, services);
   const http::StaticFiles files(config.web_root);
 

@@ -16,9 +16,11 @@ namespace telehealth::http {
 struct Context {
   std::string method;
   std::string path;
+  std::string query;  // the request target after "?", undecoded; may be empty
   std::map<std::string, std::string> params;  // from "{name}" segments of the route
   std::string body;
   std::string session_token;                  // from the session cookie, may be empty
+  std::string cookie_header;                  // the whole Cookie header, for other cookies
   std::string client_ip;
   std::string user_agent;
   std::string request_id;

@@ -75,6 +75,9 @@ Context Dispatcher::make_context(const IncomingRequest& request, const std::stri
   context.path = path;
   context.body = request.body;
   context.session_token = session_cookie(request.cookie_header);
+  context.cookie_header = request.cookie_header;
+  const auto question = request.target.find('?');
+  if (question != std::string::npos) context.query = request.target.substr(question + 1);
   context.client_ip = request.client_ip;
   context.user_agent = core::sanitize_utf8(request.user_agent, 256);
   context.request_id = request.request_id.empty() ? new_request_id() : request.request_id;

@@ -4,6 +4,7 @@ import { PasskeyButton } from '../account/PasskeyButton';
 import { passkeySignIn } from '../account/passkeyCeremonies';
 import { ErrorAlert, FormField, PageTitle, StatusMessage } from '../shared/ui';
 import { useSession } from './session';
+import { SsoSignIn } from './SsoSignIn';
 
 export function SignInPage({ notice }: { notice?: string | undefined }) {
   const { accept } = useSession();
@@ -69,6 +70,7 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
         </button>
       </form>
       <PasskeyButton label="Sign in with a passkey" testId="passkey-sign-in" ceremony={passkeySignIn} />
+      <SsoSignIn />
     </div>
   );
 }
