@@ -26,9 +26,9 @@ struct Elevation {
 };
 
 /// Checks `code` against the admin's TOTP secret (±1 step, a step accepted
-/// once, the account's attempt limits) and, when it matches, replaces the
-/// session with a new one (new token, same absolute expiry) that is elevated
-/// until now + `lifetime`, but never past the session's own expiry. Audited
+/// once, the account's attempt limits). When it matches, the session gets a
+/// new token (same id and absolute expiry) and is elevated until now +
+/// `lifetime`, but never past the session's own expiry. Audited
 /// as "admin.elevate", allowed or denied. Throws invalid_field "code" for a
 /// wrong code and too_many_attempts while the account is throttled.
 Elevation elevate(db::Connection& connection, const crypto::Keyring& keyring,

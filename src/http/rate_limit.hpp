@@ -8,7 +8,7 @@
 
 namespace telehealth::http {
 
-/// Requests allowed per client IP address: a token bucket that holds `burst`
+/// Requests allowed per client IP address: a token bucket that contains `burst`
 /// requests and refills at `per_minute`. Zero `per_minute` turns the limit off.
 struct RateLimit {
   double per_minute = 0;
@@ -25,8 +25,8 @@ struct RateLimits {
 
 /// Per-IP rate limits for one server instance (OWASP ASVS 2.2.1). Counts
 /// live in memory, so N instances behind a load balancer allow N times the
-/// rate; the per-account attempt limits in the database hold across them.
-/// Thread-safe.
+/// rate. The per-account attempt limits live in the database and apply
+/// across all instances. Thread-safe.
 class RateLimiter {
  public:
   using Clock = std::chrono::steady_clock;

@@ -1,5 +1,5 @@
 // Crawls the server's whole route table (from `telehealth routes`) as each
-// kind of caller, and checks every answer and every audit event against the
+// kind of caller, and checks every response and every audit event against the
 // policy written down in support/route_policy.mjs. A route the server has
 // and the policy does not name fails the test, and so does a route whose
 // access, roles, PHI or WebSocket marks differ from the policy: a new route
@@ -143,10 +143,10 @@ describe('route policy crawl', () => {
   });
 
   test('PHI routes audit every access and every denial', () => {
-    // On a PHI route, every answer that grants access (2xx, 101) or refuses
+    // On a PHI route, every response that grants access (2xx, 101) or refuses
     // a signed-in caller (403 for the role, 404 for the record) must leave an
     // audit event. Only the session checks (401) and input rejected before
-    // any record is touched (400) may answer without one.
+    // any record is touched (400) may respond without one.
     for (const [name, policy] of Object.entries(routePolicy)) {
       if (!policy.phi) continue;
       for (const persona of personas) {
