@@ -1,6 +1,8 @@
 #include "identity/break_glass.hpp"
 
 #include <array>
+#include <cctype>
+#include <set>
 #include <sstream>
 
 #include "audit/chain.hpp"
@@ -42,11 +44,25 @@ std::string trim(const std::string& text) {
   return text.substr(first, last - first + 1);
 }
 
+// Counts the distinct words (any case) that contain at least two letters, so
+// that filler such as "x x x xxxxxxxxxxxxxxxxxxxx" or one word repeated does
+// not pass for a reason a reviewer can read.
 std::size_t count_words(const std::string& text) {
   std::istringstream words(text);
-  std::size_t count = 0;
-  for (std::string word; words >> word;) ++count;
-  return count;
+  std::set<std::string> distinct;
+  for (std::string word; words >> word;) {
+    std::string letters;
+    for (const char c : word) {
+      const auto byte = static_cast<unsigned char>(c);
+      // Bytes of non-ASCII UTF-8 characters count as letters, so names and
+      // words in other scripts are not penalised.
+      if (std::isalpha(byte) != 0 || byte >= 0x80) {
+        letters.push_back(static_cast<char>(std::tolower(byte)));
+      }
+    }
+    if (letters.size() >= 2) distinct.insert(letters);
+  }
+  return distinct.size();
 }
 
 db::Param bytes_param(const crypto::Bytes& bytes) { return db::bytea_param(bytes); }
@@ -76,7 +92,8 @@ std::string check_justification(const std::string& text) {
   }
   if (trimmed.size() < kMinJustificationChars || count_words(trimmed) < kMinJustificationWords) {
     core::throw_invalid_field(
-        "justification", "write at least " + std::to_string(kMinJustificationWords) + " words (" +
+        "justification", "write at least " + std::to_string(kMinJustificationWords) +
+                             " different words (" +
                              std::to_string(kMinJustificationChars) +
                              " characters) saying why you need this record now");
   }

@@ -27,8 +27,9 @@ inline constexpr std::size_t kMinJustificationChars = 20;
 inline constexpr std::size_t kMaxJustificationChars = 2000;
 
 /// Returns `text` trimmed, or throws invalid_field naming "justification"
-/// when it is shorter than kMinJustificationWords words or
-/// kMinJustificationChars characters, or longer than kMaxJustificationChars.
+/// when it has fewer than kMinJustificationWords different words of at least
+/// two letters, fewer than kMinJustificationChars characters, or more than
+/// kMaxJustificationChars.
 std::string check_justification(const std::string& text);
 
 struct PatientRef {

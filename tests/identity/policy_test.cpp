@@ -56,6 +56,13 @@ TEST(BreakGlassJustification, RejectsShortWords) {
   EXPECT_THROW(check_justification("a b c d e"), core::Error);
 }
 
+TEST(BreakGlassJustification, RejectsFiller) {
+  // Found by a security review: single letters around one long run passed.
+  EXPECT_THROW(check_justification("x x x xxxxxxxxxxxxxxxxxxxx"), core::Error);
+  EXPECT_THROW(check_justification("urgent urgent urgent urgent urgent"), core::Error);
+  EXPECT_THROW(check_justification("12 34 56 78 90 1234567890123"), core::Error);
+}
+
 TEST(BreakGlassJustification, RejectsOverLimit) {
   EXPECT_THROW(check_justification(std::string(kMaxJustificationChars + 1, 'x')), core::Error);
 }
