@@ -39,7 +39,7 @@ server_url=https://localhost:$server_port
 binary=$(server_binary_path "$checkout")
 
 # The suites sign in hundreds of invented users from 127.0.0.1 within a minute,
-# so the shared test server's per-IP limits are raised; tests/api/rate_limit
+# so the shared test server's per-IP limits are raised. tests/api/rate_limit
 # checks the defaults on a server of its own.
 test_rate_limits='{"requests_per_minute": 100000, "requests_burst": 100000,
   "sign_in_per_minute": 100000, "sign_in_burst": 100000}'

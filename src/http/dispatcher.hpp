@@ -21,7 +21,8 @@ struct IncomingRequest {
   std::string client_ip;
   std::string user_agent;
   /// Set by a caller that must know the id before the dispatcher runs (the
-  /// WebSocket upgrade answers with it); empty means the dispatcher makes one.
+  /// WebSocket upgrade returns it in its response). Empty means the dispatcher
+  /// makes one.
   std::string request_id;
 };
 

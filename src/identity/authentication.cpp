@@ -45,8 +45,8 @@ const std::string& decoy_hash() {
 }
 
 // A user who already has a second factor (a passkey) adds TOTP only from a
-// session that has used it; otherwise a password alone could enrol a new
-// authenticator and so skip the passkey.
+// session that has used it, because otherwise a password alone could enrol a
+// new authenticator and so skip the passkey.
 void require_factor_for_enrolment(const Session& session) {
   if (has_second_factor(session.user) && !session.mfa_done) {
     throw core::Error(core::ErrorKind::mfa_required,

@@ -10,8 +10,8 @@ namespace telehealth::identity {
 /// Shortest new password, in characters (Unicode code points). NIST SP
 /// 800-63B 5.1.1.2 requires at least 8; the product requires 12.
 inline constexpr std::size_t kMinPasswordLength = 12;
-/// Longest new password, in bytes: long enough for any passphrase, short
-/// enough that hashing it costs nothing extra.
+/// Maximum length of a new password, in bytes: enough for any passphrase, and
+/// small enough that hashing it costs nothing extra.
 inline constexpr std::size_t kMaxPasswordBytes = 1024;
 
 /// Checks a password a user chooses (NIST SP 800-63B 5.1.1.2): at least

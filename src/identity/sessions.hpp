@@ -87,7 +87,7 @@ std::string hash_token(std::string_view token);
 
 /// The session's CSRF token (base64url of HMAC-SHA256 keyed by the session
 /// token). The web app reads it from the session JSON and sends it in the
-/// X-CSRF-Token header of every state-changing request; a cross-site page
+/// X-CSRF-Token header of every state-changing request. A cross-site page
 /// cannot read it, and it reveals nothing about the HttpOnly session token.
 /// It changes whenever the session token does.
 std::string csrf_token(std::string_view session_token);

@@ -112,7 +112,7 @@ std::optional<BookableSlot> find_bookable_slot(db::Transaction& tx, const std::s
 // Serialises bookings that involve the same clinician or the same patient.
 // Two transactions inserting rows that conflict under an exclusion constraint
 // can each wait for the other, and PostgreSQL then aborts one with a
-// deadlock; queueing on the people first makes the loser see the winner's
+// deadlock. Queueing on the people first makes the loser see the winner's
 // committed row and get a clean conflict. The locks are taken in id order,
 // so two bookings never wait for each other in a cycle. The two-key form
 // keeps these locks apart from the audit chain's one-key lock.

@@ -193,7 +193,7 @@ describe('passkey rejections', () => {
 
   // Each rejection below counts as a failed attempt on the clinician's
   // account. Clearing the count between tests keeps the throttle (tested
-  // elsewhere) from answering in place of the check under test.
+  // elsewhere) from rejecting the request before the check under test runs.
   beforeEach(() => {
     if (!clinician) return;
     adminQuery("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = :'id' RETURNING to_json(true);", {

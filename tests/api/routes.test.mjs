@@ -1,9 +1,9 @@
 // Crawls the server's whole route table (from `telehealth routes`) as each
 // kind of caller, and checks every response and every audit event against the
 // policy written down in support/route_policy.mjs. A route the server has
-// and the policy does not name fails the test, and so does a route whose
-// access, roles, PHI or WebSocket marks differ from the policy: a new route
-// cannot ship without someone deciding who may call it.
+// and the policy does not name fails the test. So does a route whose access,
+// roles, PHI or WebSocket marks differ from the policy, so a new route cannot
+// ship without someone deciding who may call it.
 //
 // ROUTE_CRAWL_PRINT=1 prints the observed matrix in the policy's format, to
 // review and paste when a route is added on purpose.

@@ -34,10 +34,10 @@ struct Row {
   bool allowed;
 };
 
-// The access policy, deny by default: a patient sees only their own
-// records; a clinician sees a patient with whom they have a booked
+// The access policy, deny by default: a patient reads only their own
+// records; a clinician reads those of a patient with whom they have a booked
 // appointment, past or future; a cancelled booking is no relationship;
-// admins and auditors never see clinical content.
+// admins and auditors never read clinical content.
 constexpr Row kPolicy[] = {
     {Caller::the_patient, true},
     {Caller::another_patient, false},

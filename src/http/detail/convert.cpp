@@ -4,7 +4,7 @@ namespace telehealth::http::detail {
 
 namespace {
 
-// `Name` is a bhttp::field for the headers Beast knows, or a string_view.
+// `Name` is a bhttp::field for the headers Beast defines, or a string_view.
 template <typename Name>
 std::string header(const BeastRequest& request, Name name) {
   const auto found = request.find(name);

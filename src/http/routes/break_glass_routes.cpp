@@ -50,7 +50,7 @@ Response list_episodes(Services& services, Context& context) {
   auto list = nlohmann::json::array();
   // The list names the patients whose records the clinician opened, so
   // reading it is itself an audited access. The event commits before the
-  // answer leaves.
+  // response leaves.
   for (const auto& episode :
        identity::list_active_break_glass(*lease, actor.user_id, context.now)) {
     list.push_back(episode_json(episode));

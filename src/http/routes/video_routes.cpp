@@ -30,7 +30,7 @@ void add_video_routes(Router& router, Services& services) {
               {identity::Role::patient, identity::Role::clinician}, true},
              [&services](Context& context) { return turn_credentials(services, context); });
   // The server takes WebSocket upgrades of this path before routing; a plain
-  // GET that reaches the router is told to upgrade.
+  // GET that reaches the router gets 426 Upgrade Required.
   router.add({"GET", "/api/appointments/{appointment_id}/signal", Access::verified,
               {identity::Role::patient, identity::Role::clinician}, true, true},
              [](Context& context) {

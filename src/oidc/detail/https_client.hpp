@@ -21,7 +21,7 @@ struct HttpsResponse {
 };
 
 /// Sends one request per call over a new TLS connection and waits for the
-/// answer. The server certificate must chain to the system's trust store or
+/// response. The server certificate must chain to the system's trust store or
 /// to `ca_file` (when not empty) and must name the URL's host. Safe to use
 /// from several threads at once.
 class HttpsClient {

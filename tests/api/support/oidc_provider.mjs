@@ -64,7 +64,7 @@ function providerConfig(client, key, accounts) {
  * With `signWithOtherKey` set, ID tokens are signed by a key that the JWKS
  * does not contain, under the genuine key's kid (all requests but the JWKS go
  * to a second provider instance with that key). With `rotateKey` set, a third
- * instance answers everything, signing with a new key under a new kid and
+ * instance handles every request, signing with a new key under a new kid and
  * publishing only that key, as after a key rotation.
  */
 export async function startTestProvider() {

@@ -1,7 +1,7 @@
 // Automatic logoff (HIPAA 164.312(a)(2)(iii)) as the user sees it. The server
-// ends a session after its idle timeout; this warns shortly before, offers to
-// stay signed in, and clears the app when the time is up, so that no patient
-// information stays on an unattended screen.
+// ends a session after its idle timeout. This component warns shortly before,
+// offers to stay signed in, and clears the app when the time is up, so that no
+// patient information stays on an unattended screen.
 import { useEffect, useState } from 'react';
 import { lastRequestTime } from '../api/client';
 import { getSession } from '../api/endpoints';

@@ -4,7 +4,7 @@ import { isValidTotpCode, normaliseTotpCode } from './totpCode';
 
 interface TotpCodeFormProps {
   submitLabel: string;
-  /** Sends a well-formed code (to confirm, verify or elevate) and acts on the answer. */
+  /** Sends a well-formed code (to confirm, verify or elevate) and handles the response. */
   submit: (code: string) => Promise<void>;
   /** Prefix of the data-testid attributes: `${prefix}-code`, `-submit`, `-error`. */
   testIdPrefix?: string;

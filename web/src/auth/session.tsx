@@ -114,7 +114,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const expire = useCallback(async (notice: string) => {
     // The server has already ended the session or is about to; clear the
-    // app's state first, whatever the logout call answers.
+    // app's state first, whatever the logout call returns.
     clearCsrfToken();
     setState({ status: 'signed-out', notice });
     try {
