@@ -27,8 +27,11 @@ void record_failure(db::Connection& connection, const std::string& user_id, core
   if (failures >= kLockoutFailures) {
     connection.exec("UPDATE users SET locked_until = 'infinity' WHERE id = $1", {user_id});
   } else if (failures >= kFreeFailures) {
+    // `now` is whole seconds, up to 1 s behind the real time. One extra
+    // second makes the wait at least the full delay, never a fraction of it.
+    const auto until = now + throttle_delay(failures) + std::chrono::seconds{1};
     connection.exec("UPDATE users SET locked_until = $2 WHERE id = $1",
-                    {user_id, core::format_rfc3339(now + throttle_delay(failures))});
+                    {user_id, core::format_rfc3339(until)});
   }
 }
 

@@ -18,6 +18,8 @@ inline constexpr std::chrono::seconds kMaxDelay{15 * 60};
 
 /// The wait imposed after `failures` consecutive failures: none up to
 /// kFreeFailures, then 1 s, 2 s, 4 s, ... doubling, capped at kMaxDelay.
+/// record_failure rounds the end of the wait up, so it lasts between this
+/// delay and one second more.
 std::chrono::seconds throttle_delay(int failures) noexcept;
 
 /// True while the account may not be tried (throttled or locked out).

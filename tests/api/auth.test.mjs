@@ -181,7 +181,8 @@ describe('sign-in failures', () => {
 
 describe('attempt limits', () => {
   // The server allows 5 consecutive failures, then waits 1 s, 2 s, 4 s, ...
-  // before the account may be tried again (NIST SP 800-63B 5.2.2).
+  // before the account may be tried again (NIST SP 800-63B 5.2.2). Each
+  // wait is rounded up to the next whole second, so it may last 1 s more.
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
   test('password throttled after failures', async () => {
@@ -201,7 +202,7 @@ describe('attempt limits', () => {
     assert.equal(events[0].event_type, 'auth.login_locked');
     assert.equal(events[0].outcome, 'denied');
 
-    await sleep(2500);
+    await sleep(3100);
     const { response } = await signIn(patient);
     assert.equal(response.status, 200);
     const counter = adminQuery("SELECT to_json(failed_attempts) FROM users WHERE id = :'id';", { id: patient.id });
@@ -227,12 +228,12 @@ describe('attempt limits', () => {
     // The throttle covers password sign-in too, and a new password sign-in
     // does not reset the count: only a complete sign-in does. So after the
     // wait, one more wrong code (the sixth) locks the account for 2 s.
-    await sleep(1500);
+    await sleep(2100);
     const { client: again } = await signIn(clinician.user);
     assertError(await again.post('/api/auth/totp/verify', { code: wrong }), 400, 'invalid_field', 'code');
     assertError(await again.post('/api/auth/totp/verify', { code: nextStepCode }), 429, 'too_many_attempts');
 
-    await sleep(2500);
+    await sleep(3100);
     const verified = await again.post('/api/auth/totp/verify', { code: nextStepCode });
     assert.equal(verified.status, 200, verified.text);
     assert.equal(verified.body.mfa, 'done');
