@@ -5,8 +5,11 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
+
+#include "audit/chain.hpp"
 
 namespace telehealth::app {
 
@@ -94,6 +97,40 @@ void parse_admin(const std::filesystem::path& file, const json& document, admin:
   }
 }
 
+// "audit": {"chain", "max_batch", "checkpoint_events", "checkpoint_seconds",
+// "checkpoint_file"}, each optional.
+void parse_audit(const std::filesystem::path& file, const json& document, audit::Settings& audit) {
+  if (!document.contains("audit")) return;
+  const auto& section = require(file, document, "audit", json::value_t::object, "audit");
+  if (section.contains("chain")) {
+    audit.chain = require_text(file, section, "chain", "audit.chain");
+    const bool valid = !audit.chain.empty() && audit.chain.size() <= 63 &&
+                       audit.chain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                           std::string::npos &&
+                       audit.chain[0] != '_' && audit.chain[0] != '-';
+    if (!valid) {
+      fail(file, "audit.chain",
+           "must be 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter or "
+           "digit");
+    }
+  }
+  const auto read_count = [&](const char* key, auto& target) {
+    if (!section.contains(key)) return;
+    const auto path = std::string("audit.") + key;
+    const auto value =
+        require(file, section, key, json::value_t::number_unsigned, path).get<std::int64_t>();
+    if (value == 0) fail(file, path, "must be at least 1");
+    target = static_cast<std::remove_reference_t<decltype(target)>>(value);
+  };
+  read_count("max_batch", audit.max_batch);
+  read_count("checkpoint_events", audit.checkpoint_events);
+  read_duration<std::chrono::seconds>(file, section, "checkpoint_seconds",
+                                      "audit.checkpoint_seconds", audit.checkpoint_interval);
+  if (section.contains("checkpoint_file")) {
+    audit.checkpoint_file = require_text(file, section, "checkpoint_file", "audit.checkpoint_file");
+  }
+}
+
 void parse_optional(const std::filesystem::path& file, const json& document, Config& config) {
   if (document.contains("session")) {
     const auto& session = document["session"];
@@ -110,6 +147,7 @@ void parse_optional(const std::filesystem::path& file, const json& document, Con
   }
   if (document.contains("rate_limits")) parse_rate_limits(file, document["rate_limits"], config);
   parse_admin(file, document, config.admin);
+  parse_audit(file, document, config.audit);
   if (document.contains("log_level")) {
     config.log_level = require_text(file, document, "log_level", "log_level");
   }
@@ -150,6 +188,9 @@ Config load_config(const std::filesystem::path& file) {
   config.turn_secret_file = require_text(file, turn, "secret_file", "turn.secret_file");
   parse_optional(file, document, config);
   config.oidc = read_oidc_config(file, document, config.public_origin);
+  // Every command that appends audit events loads its configuration first,
+  // so this is where the process learns which chain it writes.
+  audit::set_chain(config.audit.chain);
   return config;
 }
 

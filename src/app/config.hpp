@@ -9,6 +9,7 @@
 #include "app/oidc_config.hpp"
 #include "http/rate_limit.hpp"
 #include "admin/settings.hpp"
+#include "audit/settings.hpp"
 #include "identity/sessions.hpp"
 
 namespace telehealth::app {
@@ -31,6 +32,7 @@ struct Config {
   identity::SessionPolicy sessions;
   http::RateLimits rate_limits;
   admin::Settings admin;
+  audit::Settings audit;
   std::string log_level = "info";
   std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };

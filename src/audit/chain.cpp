@@ -10,6 +10,11 @@ namespace {
 
 const std::string kGenesisHash(32, '\0');
 
+std::string& configured_chain() {
+  static std::string name = "main";
+  return name;
+}
+
 void put_field(std::string& out, const std::optional<std::string>& value) {
   if (!value) {
     out += "-;";
@@ -33,6 +38,10 @@ std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds n
 
 }  // namespace
 
+void set_chain(std::string name) { configured_chain() = std::move(name); }
+
+const std::string& chain_name() noexcept { return configured_chain(); }
+
 std::string chain_hash(const StoredEvent& stored) {
   const Event& e = stored.event;
   std::string encoded = stored.prev_hash;
@@ -53,6 +62,12 @@ std::string chain_hash(const StoredEvent& stored) {
   // event stored before the column existed, keep the encoding they were
   // hashed with. The length prefixes keep the two forms apart.
   if (e.break_glass_id) put_field(encoded, e.break_glass_id);
+  // Named, so that a value cannot move between the two optional fields
+  // without changing the hash.
+  if (e.result_ids) {
+    put_field(encoded, std::string("result_ids"));
+    put_field(encoded, e.result_ids);
+  }
   const auto digest = crypto::sha256(crypto::as_byte_view(encoded));
   return {digest.begin(), digest.end()};
 }
@@ -74,11 +89,13 @@ std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now) 
 namespace {
 
 std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds now) {
-  // The advisory lock key is an arbitrary constant that names the chain.
-  tx.exec("SELECT pg_advisory_xact_lock(7301982254)");
-  const auto last = tx.exec("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+  const std::string& chain = chain_name();
+  tx.exec(kChainLockSql, {chain});
+  const auto last = tx.exec(
+      "SELECT seq, hash FROM audit_events WHERE chain = $1 ORDER BY seq DESC LIMIT 1", {chain});
 
   StoredEvent stored;
+  stored.chain = chain;
   stored.seq = last.empty() ? 1 : last.integer(0, 0) + 1;
   stored.prev_hash = last.empty() ? kGenesisHash : to_raw(last.bytes(0, 1));
   stored.id = crypto::new_uuid();
@@ -90,14 +107,16 @@ std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds n
   tx.exec(
       "INSERT INTO audit_events (seq, id, occurred_at, event_type, actor_id, actor_role,"
       " patient_id, record_type, record_id, outcome, client_ip, user_agent, request_id,"
-      " prev_hash, hash, break_glass_id)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+      " prev_hash, hash, break_glass_id, chain, result_ids)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+      " $18)",
       {std::to_string(stored.seq), stored.id, core::format_rfc3339(now), event.event_type,
        optional_param(event.actor_id), optional_param(event.actor_role),
        optional_param(event.patient_id), optional_param(event.record_type),
        optional_param(event.record_id), stored.outcome_text, event.client_ip, event.user_agent,
        event.request_id, db::bytea_param(to_bytes(stored.prev_hash)),
-       db::bytea_param(to_bytes(stored.hash)), optional_param(event.break_glass_id)});
+       db::bytea_param(to_bytes(stored.hash)), optional_param(event.break_glass_id), chain,
+       optional_param(event.result_ids)});
   return stored.seq;
 }
 

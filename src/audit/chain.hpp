@@ -10,16 +10,27 @@
 
 namespace telehealth::audit {
 
-/// Appends `event` to the hash chain inside `tx`. The row commits or rolls
+/// Names the chain this process appends to (config `audit.chain`, default
+/// "main"). Call once at start-up, before any thread appends.
+void set_chain(std::string name);
+const std::string& chain_name() noexcept;
+
+/// Appends `event` to this process's hash chain inside `tx`. The row commits or rolls
 /// back with the change it records, so a write is never without its event.
-/// Takes a transaction-scoped advisory lock to keep the chain strictly
-/// ordered; concurrent PHI transactions therefore serialise on it.
+/// Takes the chain's transaction-scoped advisory lock (see chain_lock_sql) to
+/// keep it strictly ordered; concurrent appenders to one chain serialise on it.
 /// Throws (and so fails the request) if the row cannot be written.
 std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now);
 
 /// SHA-256(prev_hash || canonical encoding of the stored fields). The encoding
 /// length-prefixes every field so that no two different rows share one.
 std::string chain_hash(const StoredEvent& stored);
+
+/// SQL that takes the transaction-scoped advisory lock of the chain named by
+/// parameter $1. Every appender to a chain holds it from reading the head to
+/// commit. One bigint key, so it never meets the bookings' two-key locks.
+inline constexpr const char* kChainLockSql =
+    "SELECT pg_advisory_xact_lock(hashtextextended('telehealth audit chain ' || $1, 0))";
 
 struct VerifyReport {
   std::int64_t events_checked = 0;

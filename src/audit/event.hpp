@@ -28,11 +28,14 @@ struct Event {
   /// find every event of the episode. Initialised here so that the many
   /// aggregate initialisations written before it existed still compile.
   std::optional<std::string> break_glass_id = std::nullopt;
+  /// For a search: the ids it returned, comma-separated in the order returned.
+  std::optional<std::string> result_ids = std::nullopt;
 };
 
 /// An event as stored, with its place in the hash chain.
 struct StoredEvent {
-  std::int64_t seq = 0;
+  std::string chain;         // the writer's chain (audit.chain); not hashed
+  std::int64_t seq = 0;      // 1, 2, 3, ... within the chain
   std::string id;
   core::Seconds occurred_at;
   Event event;

@@ -34,21 +34,24 @@ StoredEvent read_row(const db::Result& rows, int row) {
   stored.prev_hash = raw(rows, row, 13);
   stored.hash = raw(rows, row, 14);
   stored.event.break_glass_id = opt(rows, row, 15);
+  stored.chain = std::string(rows.text(row, 16));
+  stored.event.result_ids = opt(rows, row, 17);
   return stored;
 }
 
 // Checks one event against its predecessor; returns the problem or "".
 std::string check_event(const StoredEvent& event, std::int64_t expected_seq,
                         const std::string& expected_prev) {
+  const std::string where = "chain " + event.chain + ": event ";
   if (chain_hash(event) != event.hash) {
-    return "event " + std::to_string(event.seq) + " was changed: its hash does not match its contents";
+    return where + std::to_string(event.seq) + " was changed: its hash does not match its contents";
   }
   if (event.seq != expected_seq) {
-    return "event " + std::to_string(expected_seq) + " is missing: the sequence jumps to " +
+    return where + std::to_string(expected_seq) + " is missing: the sequence jumps to " +
            std::to_string(event.seq);
   }
   if (event.prev_hash != expected_prev) {
-    return "event " + std::to_string(event.seq) +
+    return where + std::to_string(event.seq) +
            " does not link to the event before it: events were removed or reordered";
   }
   return {};
@@ -62,8 +65,11 @@ VerifyReport verify(db::Connection& connection) {
   tx.exec(
       "DECLARE audit_scan NO SCROLL CURSOR FOR SELECT seq, id, occurred_at, event_type,"
       " actor_id, actor_role, patient_id, record_type, record_id, outcome, client_ip,"
-      " user_agent, request_id, prev_hash, hash, break_glass_id FROM audit_events ORDER BY seq");
+      " user_agent, request_id, prev_hash, hash, break_glass_id, chain, result_ids"
+      " FROM audit_events ORDER BY chain, seq");
 
+  // Each chain starts at seq 1 with 32 zero bytes as its predecessor.
+  std::string chain;
   std::int64_t expected_seq = 1;
   std::string expected_prev(32, '\0');
   const std::string fetch = "FETCH " + std::to_string(kBatchRows) + " FROM audit_scan";
@@ -72,6 +78,11 @@ VerifyReport verify(db::Connection& connection) {
     if (rows.empty()) break;
     for (int row = 0; row < rows.rows(); ++row) {
       const StoredEvent event = read_row(rows, row);
+      if (event.chain != chain) {
+        chain = event.chain;
+        expected_seq = 1;
+        expected_prev.assign(32, '\0');
+      }
       if (auto problem = check_event(event, expected_seq, expected_prev); !problem.empty()) {
         report.first_bad_seq = event.seq != expected_seq && chain_hash(event) == event.hash
                                    ? expected_seq
