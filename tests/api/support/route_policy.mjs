@@ -304,9 +304,9 @@ export const routePolicy = {
     websocket: true,
     statuses: row(401, 401, 101, 404, 101, 404, 404, 404),
     audit: {
-      patient: ['consultation.join:allowed'],
+      patient: ['consultation.join:allowed', 'consultation.leave:allowed'],
       unrelated_clinician: ['consultation.join:denied'],
-      related_clinician: ['consultation.join:allowed'],
+      related_clinician: ['consultation.join:allowed', 'consultation.leave:allowed'],
       admin: ['consultation.join:denied'],
       elevated_admin: ['consultation.join:denied'],
       auditor: ['consultation.join:denied'],
