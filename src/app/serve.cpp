@@ -11,6 +11,7 @@
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
 #include "http/routes/admin_routes.hpp"
+#include "http/routes/audit_routes.hpp"
 #include "http/routes/auth_routes.hpp"
 #include "http/routes/break_glass_routes.hpp"
 #include "http/routes/oidc_routes.hpp"
@@ -54,6 +55,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::add_video_routes(router, services);
   http::add_admin_routes(router, services);
   http::add_break_glass_routes(router, services);
+  http::add_audit_routes(router, services);
   return router;
 }
 
@@ -107,6 +109,7 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.public_origin,
                           config.rate_limits,
                           config.admin};
+  services.clinic_name = config.clinic_name;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;

@@ -36,6 +36,7 @@ struct Services {
   std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
   RateLimits rate_limits{};
   admin::Settings admin{};    // elevation, invitation and break-glass lifetimes
+  std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
 };
 
 }  // namespace telehealth::http
