@@ -9,7 +9,7 @@ namespace {
 // Every filter is a parameter that is NULL when unset, so the statement text
 // never changes. libpq's unnamed statements are planned with the values
 // bound, so the unset conditions fold away and the indexes of migration 010
-// apply. $8 picks the section; its two branches match the partial index
+// apply. $8 picks the section, and its two branches match the partial index
 // predicate of audit_events_flagged_idx exactly.
 constexpr const char* kSearchSql =
     "SELECT e.chain, e.seq, e.id, e.occurred_at, e.event_type, e.actor_id, e.actor_role,"

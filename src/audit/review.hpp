@@ -25,7 +25,7 @@ struct EventKey {
   std::int64_t seq = 0;
 };
 
-/// Where the next page starts: the section (flagged events come first) and
+/// The start of the next page: its section (flagged events come first) and
 /// the key of the last event already returned, or no key at the start of a
 /// section.
 struct ReviewCursor {

@@ -18,15 +18,15 @@ using identity::Role;
 // A review page shows at most this many events.
 constexpr std::int64_t kMaxPageSize = 200;
 constexpr std::int64_t kDefaultPageSize = 50;
-// An export holds at most this many events, because the response is built
+// An export contains at most this many events, because the response is built
 // in memory and its audit event lists every id it returned. Past the bound,
 // the X-Next-Cursor header continues the export.
 constexpr std::size_t kMaxExportEvents = 10000;
 constexpr std::int64_t kMaxReportPageSize = 100;
 constexpr std::int64_t kDefaultReportPageSize = 25;
 
-// Text from user input (display names, user agents) may hold invalid UTF-8
-// in old rows; it is replaced rather than failing the whole page.
+// Text that users supplied (display names, user agents) is replaced where it
+// is not valid UTF-8, rather than failing the whole page.
 Response json_text_response(const nlohmann::json& body) {
   Response response;
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -87,7 +87,7 @@ export function listAuditEvents(filters: AuditFilters, cursor: string | undefine
 export interface AuditExport {
   blob: Blob;
   filename: string;
-  /** Set when more events matched than one export holds: the cursor of the rest. */
+  /** Set when more events matched than one export contains: the cursor of the rest. */
   next: string | null;
 }
 

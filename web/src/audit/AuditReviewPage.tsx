@@ -235,7 +235,7 @@ function EventsTable({ events }: { events: AuditEvent[] }) {
   );
 }
 
-/** Export buttons for the filters of the last search; an export holds at most 10 000 events. */
+/** Export buttons for the filters of the last search; an export contains at most 10 000 events. */
 function ExportPanel({ filters }: { filters: AuditFilters }) {
   const [error, setError] = useState<unknown>(undefined);
   const [status, setStatus] = useState<string | undefined>(undefined);
@@ -257,7 +257,7 @@ function ExportPanel({ filters }: { filters: AuditFilters }) {
       setNext(result.next ? { format, cursor: result.next } : undefined);
       setStatus(
         result.next
-          ? `Saved ${result.filename}. More events match than one export holds; export the next part to continue.`
+          ? `Saved ${result.filename}. More events match than one export contains; export the next part to continue.`
           : `Saved ${result.filename}.`,
       );
     } catch (failure) {
