@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 
-import { newStaff } from './support/admin.mjs';
+import { newStaff, superuserExec } from './support/admin.mjs';
 import { ApiClient, assertError } from './support/client.mjs';
 import { adminQuery } from './support/database.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
@@ -333,6 +333,24 @@ describe('audit review', () => {
     assert.equal(event.record_id, 'json');
     assert.equal(event.patient_id, patient.user.id);
     assert.equal(event.result_ids, expected.join(','));
+  });
+
+  test('review fails closed without its event', async () => {
+    const eventsBefore = adminQuery("SELECT to_json(count(*)) FROM audit_events WHERE actor_id = :'a';", { a: auditor.user.id });
+    superuserExec('REVOKE INSERT ON audit_events FROM telehealth_app;');
+    try {
+      const listed = await review({ patient_id: patient.user.id });
+      assertError(listed, 503, 'unavailable');
+      assert.equal(listed.body.events, undefined);
+      const exported = await auditor.client.get(`/api/audit/events/export?${query({ patient_id: patient.user.id, format: 'csv' })}`);
+      assertError(exported, 503, 'unavailable');
+      assert.doesNotMatch(exported.text, /chain,seq,id/);
+      assertError(await patient.client.get(reportPath(patient.user.id)), 503, 'unavailable');
+    } finally {
+      superuserExec('GRANT INSERT ON audit_events TO telehealth_app;');
+    }
+    const eventsAfter = adminQuery("SELECT to_json(count(*)) FROM audit_events WHERE actor_id = :'a';", { a: auditor.user.id });
+    assert.equal(eventsAfter, eventsBefore);
   });
 
   describe('access report', () => {
