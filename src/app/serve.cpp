@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
@@ -69,6 +70,8 @@ int run_print_routes(const std::filesystem::path& config_file) {
   db::Pool pool(config.database_url, 1);
   core::SystemClock clock;
   video::Rooms rooms;
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
   http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
   // Without its client secret, which only the token request needs.
   std::unique_ptr<oidc::Client> oidc_client;
@@ -100,6 +103,8 @@ int run_serve(const std::filesystem::path& config_file) {
   { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
   core::SystemClock clock;
   video::Rooms rooms;
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
   http::Services services{pool,
                           keyring,
                           clock,
@@ -108,7 +113,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin,
                           config.rate_limits,
-                          config.admin};
+                          config.admin,
+                          &audit_writer};
   services.clinic_name = config.clinic_name;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
@@ -140,6 +146,7 @@ int run_serve(const std::filesystem::path& config_file) {
   io.run();
   second_io_thread.join();
   workers.join();
+  audit_writer.stop();  // before `io` goes: its last callbacks post there
   core::log(core::LogLevel::info, "app", "stopped");
   return 0;
 }
