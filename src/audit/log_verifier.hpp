@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "crypto/keyring.hpp"
+
+namespace telehealth::audit {
+
+/// What `telehealth audit verify` checks, and with which key.
+struct LogVerifyOptions {
+  /// libpq DSN of a role that may read audit_events and audit_checkpoints.
+  std::string database_url;
+  /// The only key that checkpoints are checked with.
+  crypto::Ed25519PublicKey public_key{};
+  /// A copy of the checkpoint file; empty to check database checkpoints only.
+  std::filesystem::path checkpoint_file;
+};
+
+struct LogVerifyReport {
+  /// Each problem names its chain and the first event (seq) or checkpoint
+  /// (tree size) concerned, in the order found; empty when all is intact.
+  std::vector<std::string> problems;
+  /// One summary line per chain.
+  std::vector<std::string> chains;
+  std::int64_t events_checked = 0;
+  std::int64_t database_checkpoints = 0;
+  std::int64_t file_checkpoints = 0;
+  /// Wall time of the whole check, and the part spent hashing and comparing
+  /// (the rest is PostgreSQL producing the rows and libpq receiving them).
+  double total_seconds = 0;
+  double hashing_seconds = 0;
+};
+
+/// Recomputes every chain (hash, link and seq of each event) and its Merkle
+/// tree from the stored events in one REPEATABLE READ snapshot, and checks
+/// every checkpoint in the database and in the file: signature with the
+/// public key, root against the recomputed tree, tree size against the
+/// chain, and each file line against the database's row. Streams the events
+/// with a binary COPY. Throws std::runtime_error if the database or the file
+/// cannot be read.
+LogVerifyReport verify_log(const LogVerifyOptions& options);
+
+/// Appends the canonical encoding that chain_hash hashes, from the raw
+/// field values, to `out`. Exposed so that a test can hold it equal to
+/// chain_hash.
+struct RawEvent {
+  std::string_view prev_hash;
+  std::int64_t seq = 0;
+  std::string_view id;
+  std::int64_t occurred_at_unix_micros = 0;
+  std::string_view event_type;
+  std::optional<std::string_view> actor_id;  // nullopt for SQL NULL
+  std::optional<std::string_view> actor_role;
+  std::optional<std::string_view> patient_id;
+  std::optional<std::string_view> record_type;
+  std::optional<std::string_view> record_id;
+  std::string_view outcome;
+  std::string_view client_ip;
+  std::string_view user_agent;
+  std::string_view request_id;
+  std::optional<std::string_view> break_glass_id;
+  std::optional<std::string_view> result_ids;
+};
+void encode_event(const RawEvent& event, std::string& out);
+
+}  // namespace telehealth::audit
