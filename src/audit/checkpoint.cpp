@@ -282,7 +282,7 @@ Checkpointer::Checkpointer(const crypto::Keyring& keyring, Settings settings)
 void Checkpointer::on_commit(db::Connection& connection, std::int64_t chain_size,
                              core::Seconds now) {
   try {
-    if (!loaded_) load_last(connection);
+    if (!loaded_) load_last(connection, now);
     const std::int64_t waiting = chain_size - last_size_;
     if (waiting <= 0) return;
     if (waiting >= settings_.checkpoint_events ||
@@ -298,7 +298,7 @@ void Checkpointer::on_commit(db::Connection& connection, std::int64_t chain_size
 
 void Checkpointer::on_idle(db::Connection& connection, core::Seconds now) {
   try {
-    if (!loaded_) load_last(connection);
+    if (!loaded_) load_last(connection, now);
     if (now - last_time_ < settings_.checkpoint_interval) return;
     // Write transactions append through audit::append without the writer,
     // so the chain may have grown while the writer was idle.
@@ -313,13 +313,14 @@ void Checkpointer::on_idle(db::Connection& connection, core::Seconds now) {
   }
 }
 
-void Checkpointer::load_last(db::Connection& connection) {
+void Checkpointer::load_last(db::Connection& connection, core::Seconds now) {
   const auto last = connection.exec(
       "SELECT tree_size, signed_at FROM audit_checkpoints WHERE chain = $1"
       " ORDER BY tree_size DESC LIMIT 1",
       {settings_.chain});
   last_size_ = last.empty() ? 0 : last.integer(0, 0);
-  last_time_ = last.empty() ? core::Seconds{} : last.timestamp(0, 1);
+  // With no checkpoint yet, the interval counts from the first call.
+  last_time_ = last.empty() ? now : last.timestamp(0, 1);
   loaded_ = true;
 }
 

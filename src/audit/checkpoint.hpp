@@ -107,7 +107,7 @@ class Checkpointer final : public CommitListener {
   void on_idle(db::Connection& connection, core::Seconds now) override;
 
  private:
-  void load_last(db::Connection& connection);
+  void load_last(db::Connection& connection, core::Seconds now);
   void checkpoint(db::Connection& connection, core::Seconds now);
 
   const crypto::Keyring& keyring_;

@@ -14,7 +14,7 @@
 
 #include "audit/checkpoint.hpp"
 #include "audit/merkle.hpp"
-#include "crypto/hash.hpp"
+#include "crypto/bytes.hpp"
 
 namespace telehealth::audit {
 
@@ -336,16 +336,16 @@ void Verifier::process(const Fields& f) {
     event.result_ids = f[17];
     encoded_.clear();
     encode_event(event, encoded_);
-    const auto digest = crypto::sha256(crypto::as_byte_view(encoded_));
-    const std::string where = "chain " + state.name + ": event ";
+    const auto digest = merkle::sha256(crypto::as_byte_view(encoded_));
+    const auto where = [&state] { return "chain " + state.name + ": event "; };
 
     if (seq != state.expected_seq) {
-      problem(where + std::to_string(state.expected_seq) + " is missing: the sequence jumps from " +
+      problem(where() + std::to_string(state.expected_seq) + " is missing: the sequence jumps from " +
               std::to_string(state.expected_seq - 1) + " to " + std::to_string(seq) +
               ", so events were removed or renumbered");
       state.broken = true;
     } else if (prev_hash != state.expected_prev) {
-      problem(where + std::to_string(seq) + " does not link to event " +
+      problem(where() + std::to_string(seq) + " does not link to event " +
               std::to_string(seq - 1) +
               ": events were inserted, removed or reordered here, or event " +
               std::to_string(seq - 1) + " was changed and its hash recomputed");
@@ -353,7 +353,7 @@ void Verifier::process(const Fields& f) {
     } else if (hash.size() != digest.size() ||
                !std::equal(digest.begin(), digest.end(),
                            reinterpret_cast<const std::uint8_t*>(hash.data()))) {
-      problem(where + std::to_string(seq) + " was changed: its hash does not match its contents");
+      problem(where() + std::to_string(seq) + " was changed: its hash does not match its contents");
       state.broken = true;
     }
     state.expected_seq = seq + 1;

@@ -3,13 +3,23 @@
 #include <algorithm>
 #include <bit>
 
-#include "crypto/hash.hpp"
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
 
 namespace telehealth::audit::merkle {
 
 namespace {
 
-Hash digest(std::span<const std::uint8_t> data) { return crypto::sha256(data); }
+struct MdFree {
+  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
+};
+struct MdContextFree {
+  void operator()(EVP_MD_CTX* context) const { EVP_MD_CTX_free(context); }
+};
+
+Hash digest(std::span<const std::uint8_t> data) { return sha256(data); }
 
 // The largest power of two smaller than n, for n > 1 (RFC 9162 section 2.1.1).
 std::uint64_t split_point(std::uint64_t n) { return std::bit_floor(n - 1); }
@@ -41,7 +51,27 @@ void shift_while_even(std::uint64_t& first, std::uint64_t& second) {
 
 }  // namespace
 
+Hash sha256(std::span<const std::uint8_t> data) {
+  static const std::unique_ptr<EVP_MD, MdFree> algorithm(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  thread_local const std::unique_ptr<EVP_MD_CTX, MdContextFree> context(EVP_MD_CTX_new());
+  Hash out{};
+  unsigned int length = 0;
+  if (!algorithm || !context || EVP_DigestInit_ex2(context.get(), algorithm.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), out.data(), &length) != 1 || length != out.size()) {
+    throw std::runtime_error("SHA-256 failed in OpenSSL");
+  }
+  return out;
+}
+
 Hash leaf_hash(std::span<const std::uint8_t> data) {
+  // Audit leaves are 32-byte chain hashes: hash them without a heap
+  // allocation, because `audit verify` does this once per event.
+  if (data.size() <= 64) {
+    std::array<std::uint8_t, 65> input{};
+    std::copy(data.begin(), data.end(), input.begin() + 1);
+    return digest(std::span(input).first(data.size() + 1));
+  }
   std::vector<std::uint8_t> input;
   input.reserve(data.size() + 1);
   input.push_back(0x00);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "audit/chain.hpp"
+#include "audit/checkpoint.hpp"
 #include "crypto/encoding.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/keyring.hpp"
@@ -326,6 +327,45 @@ TEST_F(AuditIntegrity, ApplicationRoleCannotChangeCheckpoints) {
   db::Connection owner(database().owner_dsn());
   EXPECT_THROW(owner.exec("DELETE FROM audit_checkpoints"), std::exception);
   EXPECT_EQ(database().exec_as_superuser("SELECT count(*) FROM audit_checkpoints").integer(0, 0), 1);
+}
+
+TEST_F(AuditIntegrity, CheckpointerSignsByCountAndInterval) {
+  Settings settings;
+  settings.checkpoint_events = 5;
+  settings.checkpoint_interval = std::chrono::seconds(60);
+  settings.checkpoint_file = checkpoint_file();
+  const auto keyring = crypto::Keyring::open_or_create(folder_ / "keyring.json");
+  Checkpointer checkpointer(keyring, settings);
+  db::Connection writer(database().app_dsn());
+  const auto count = [this] {
+    return database().exec_as_superuser("SELECT count(*) FROM audit_checkpoints").integer(0, 0);
+  };
+  const core::Seconds start = std::chrono::sys_days{std::chrono::year{2026} / 12 / 5};
+  using std::chrono::seconds;
+
+  append_events(3);
+  checkpointer.on_commit(writer, 3, start);
+  EXPECT_EQ(count(), 0) << "3 of 5 events, interval not over";
+  append_events(2);
+  checkpointer.on_commit(writer, 5, start + seconds(1));
+  EXPECT_EQ(count(), 1) << "5 events reached";
+
+  append_events(1);
+  checkpointer.on_idle(writer, start + seconds(30));
+  EXPECT_EQ(count(), 1) << "1 event waiting, interval not over";
+  checkpointer.on_idle(writer, start + seconds(61));
+  EXPECT_EQ(count(), 2) << "1 event waiting, interval over";
+  checkpointer.on_idle(writer, start + seconds(200));
+  EXPECT_EQ(count(), 2) << "no new events";
+
+  EXPECT_EQ(database()
+                .exec_as_superuser("SELECT max(tree_size) FROM audit_checkpoints")
+                .integer(0, 0),
+            6);
+  const auto lines = read_file(checkpoint_file());
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2);
+  const auto result = verify();
+  EXPECT_EQ(result.exit_code, 0) << result.output;
 }
 
 class AuditProof : public AuditIntegrity {
