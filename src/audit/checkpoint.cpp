@@ -270,7 +270,7 @@ std::optional<Checkpoint> write_checkpoint(db::Connection& connection,
        db::bytea_param(to_vector(checkpoint.signature)),
        db::bytea_param(head.frontier.serialize())});
   tx.commit();
-  // After the commit, so that the file never holds a checkpoint that the
+  // After the commit, so that the file never contains a checkpoint that the
   // database lacks; `audit verify` reports such a line as a removal.
   if (!file.empty()) append_checkpoint_line(file, checkpoint);
   return checkpoint;

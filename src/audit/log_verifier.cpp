@@ -89,6 +89,7 @@ void put_time(std::string& out, std::int64_t unix_micros) {
     put_field(out, "out-of-range time " + std::to_string(unix_micros));
     return;
   }
+
   char text[40] = "0000-00-00T00:00:00";
   put_two_digits(text, static_cast<unsigned>(year / 100));
   put_two_digits(text + 2, static_cast<unsigned>(year % 100));

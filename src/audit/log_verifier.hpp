@@ -11,7 +11,7 @@
 
 namespace telehealth::audit {
 
-/// What `telehealth audit verify` checks, and with which key.
+/// The inputs of `telehealth audit verify`: the database, key and file.
 struct LogVerifyOptions {
   /// libpq DSN of a role that may read audit_events and audit_checkpoints.
   std::string database_url;
@@ -37,9 +37,9 @@ struct LogVerifyReport {
 };
 
 /// Recomputes every chain (hash, link and seq of each event) and its Merkle
-/// tree from the stored events in one REPEATABLE READ snapshot, and checks
-/// every checkpoint in the database and in the file: signature with the
-/// public key, root against the recomputed tree, tree size against the
+/// tree from the stored events in one REPEATABLE READ snapshot. Checks each
+/// checkpoint in the database and in the file: its signature with the public
+/// key, its root against the recomputed tree, its tree size against the
 /// chain, and each file line against the database's row. Streams the events
 /// with a binary COPY. Throws std::runtime_error if the database or the file
 /// cannot be read.

@@ -38,7 +38,7 @@ class Frontier {
   Frontier() = default;
 
   /// Rebuilds a frontier from its serialised form. Returns nullopt unless
-  /// `hashes` holds exactly popcount(size) hashes of 32 bytes.
+  /// `hashes` contains exactly popcount(size) hashes of 32 bytes.
   static std::optional<Frontier> parse(std::uint64_t size, std::span<const std::uint8_t> hashes);
 
   /// Appends one leaf, given as its leaf hash (leaf_hash of the data).

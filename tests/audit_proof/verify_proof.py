@@ -9,9 +9,9 @@ the same specifications. It uses only the Python standard library and the
 
     verify_proof.py PROOF.json [--public-key KEY.pem]
 
-Without --public-key the proof's own "public_key" is used, which only shows
-that the proof is consistent; pass the key kept off the machine to show that
-the log's owner signed the checkpoint. Prints OK and exits 0 when every
+Without --public-key the proof's own "public_key" is used, so the check shows
+only that the proof is consistent. Pass the key kept off the machine to show
+that the log's owner signed the checkpoint. Prints OK and exits 0 when every
 check passes; prints FAILED with the reason and exits 1 otherwise.
 """
 
