@@ -338,7 +338,7 @@ void Verifier::process(const Fields& f) {
     encoded_.clear();
     encode_event(event, encoded_);
     const auto digest = merkle::sha256(crypto::as_byte_view(encoded_));
-    const auto where = [&state] { return "chain " + state.name + ": event "; };
+    const auto where = [&state] { return "chain " + state.name + ": event seq "; };
 
     if (seq != state.expected_seq) {
       problem(where() + std::to_string(state.expected_seq) + " is missing: the sequence jumps from " +
@@ -346,7 +346,7 @@ void Verifier::process(const Fields& f) {
               ", so events were removed or renumbered");
       state.broken = true;
     } else if (prev_hash != state.expected_prev) {
-      problem(where() + std::to_string(seq) + " does not link to event " +
+      problem(where() + std::to_string(seq) + " does not link to seq " +
               std::to_string(seq - 1) +
               ": events were inserted, removed or reordered here, or event " +
               std::to_string(seq - 1) + " was changed and its hash recomputed");
@@ -391,7 +391,7 @@ void Verifier::finish_chain(ChainState& state) {
   const auto beyond = state.claims.upper_bound(size);
   if (beyond != state.claims.end()) {
     const std::int64_t claimed = state.claims.rbegin()->first;
-    problem("chain " + state.name + ": events " + std::to_string(size + 1) + " to " +
+    problem("chain " + state.name + ": events seq " + std::to_string(size + 1) + " to " +
             std::to_string(claimed) + " were removed: a checkpoint (" +
             beyond->second.front().first + ") covers " + std::to_string(claimed) +
             " events but the chain has " + std::to_string(size) + " (truncated tail)");

@@ -168,7 +168,7 @@ TEST_F(AuditIntegrity, UpdatedEventIsNamed) {
   tamper("UPDATE audit_events SET user_agent = 'edited' WHERE chain = 'main' AND seq = 7");
   const auto result = verify();
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("FAILED: chain main: event 7 was changed"), std::string::npos)
+  EXPECT_NE(result.output.find("FAILED: chain main: event seq 7 was changed"), std::string::npos)
       << result.output;
 }
 
@@ -178,7 +178,7 @@ TEST_F(AuditIntegrity, DeletedEventIsNamed) {
   tamper("DELETE FROM audit_events WHERE chain = 'main' AND seq = 9");
   const auto result = verify();
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("FAILED: chain main: event 9 is missing"), std::string::npos)
+  EXPECT_NE(result.output.find("FAILED: chain main: event seq 9 is missing"), std::string::npos)
       << result.output;
 }
 
@@ -190,7 +190,7 @@ TEST_F(AuditIntegrity, SwappedEventsAreNamed) {
   tamper("UPDATE audit_events SET seq = 12 WHERE chain = 'main' AND seq = -1");
   const auto result = verify();
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("FAILED: chain main: event 4 does not link to event 3"),
+  EXPECT_NE(result.output.find("FAILED: chain main: event seq 4 does not link to seq 3"),
             std::string::npos)
       << result.output;
 }
@@ -201,7 +201,7 @@ TEST_F(AuditIntegrity, TruncatedTailIsNamed) {
   tamper("DELETE FROM audit_events WHERE chain = 'main' AND seq > 15");
   const auto result = verify();
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("FAILED: chain main: events 16 to 20 were removed"),
+  EXPECT_NE(result.output.find("FAILED: chain main: events seq 16 to 20 were removed"),
             std::string::npos)
       << result.output;
   EXPECT_NE(result.output.find("(truncated tail)"), std::string::npos) << result.output;
@@ -222,7 +222,7 @@ TEST_F(AuditIntegrity, TruncationWithCheckpointsRemovedIsNamed) {
                                "is missing from the database"),
             std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("FAILED: chain main: events 13 to 20 were removed"),
+  EXPECT_NE(result.output.find("FAILED: chain main: events seq 13 to 20 were removed"),
             std::string::npos)
       << result.output;
 }
