@@ -7,6 +7,8 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "audit/checkpoint.hpp"
+#include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
@@ -67,6 +69,8 @@ int run_print_routes(const std::filesystem::path& config_file) {
   db::Pool pool(config.database_url, 1);
   core::SystemClock clock;
   video::Rooms rooms;
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
   http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
   // Without its client secret, which only the token request needs.
   std::unique_ptr<oidc::Client> oidc_client;
@@ -98,6 +102,11 @@ int run_serve(const std::filesystem::path& config_file) {
   { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
   core::SystemClock clock;
   video::Rooms rooms;
+  // Declared before the writer, so that it outlives the thread that calls it.
+  audit::Checkpointer checkpointer(keyring, config.audit);
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
+  audit_writer.set_listener(&checkpointer);
   http::Services services{pool,
                           keyring,
                           clock,
@@ -106,7 +115,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin,
                           config.rate_limits,
-                          config.admin};
+                          config.admin,
+                          &audit_writer};
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;
@@ -137,6 +147,7 @@ int run_serve(const std::filesystem::path& config_file) {
   io.run();
   second_io_thread.join();
   workers.join();
+  audit_writer.stop();  // before `io` goes: its last callbacks post there
   core::log(core::LogLevel::info, "app", "stopped");
   return 0;
 }

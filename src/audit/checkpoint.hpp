@@ -10,27 +10,10 @@
 
 #include "audit/merkle.hpp"
 #include "audit/settings.hpp"
+#include "audit/writer.hpp"
 #include "core/time.hpp"
 #include "crypto/keyring.hpp"
 #include "db/connection.hpp"
-
-#if __has_include("audit/writer.hpp")
-#include "audit/writer.hpp"
-#else
-namespace telehealth::audit {
-/// Called by the group-commit writer on its own thread with its own
-/// connection (declared in audit/writer.hpp where that file exists).
-class CommitListener {
- public:
-  virtual ~CommitListener() = default;
-  /// After a batch committed; `chain_size` is the chain's last seq.
-  virtual void on_commit(db::Connection& connection, std::int64_t chain_size,
-                         core::Seconds now) = 0;
-  /// About once a second while no events arrive.
-  virtual void on_idle(db::Connection& connection, core::Seconds now) = 0;
-};
-}  // namespace telehealth::audit
-#endif
 
 // Signed checkpoints: the tree head of one chain's Merkle tree (merkle.hpp),
 // signed with the keyring's Ed25519 audit key (RFC 8032). The signature
