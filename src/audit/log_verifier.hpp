@@ -45,9 +45,7 @@ struct LogVerifyReport {
 /// cannot be read.
 LogVerifyReport verify_log(const LogVerifyOptions& options);
 
-/// Appends the canonical encoding that chain_hash hashes, from the raw
-/// field values, to `out`. Exposed so that a test can hold it equal to
-/// chain_hash.
+/// One event's stored fields as views into a COPY row, without copies.
 struct RawEvent {
   std::string_view prev_hash;
   std::int64_t seq = 0;
@@ -66,6 +64,9 @@ struct RawEvent {
   std::optional<std::string_view> break_glass_id;
   std::optional<std::string_view> result_ids;
 };
+
+/// Appends the canonical encoding that chain_hash hashes to `out`, without
+/// building a StoredEvent. Exposed so that a test can hold the two equal.
 void encode_event(const RawEvent& event, std::string& out);
 
 }  // namespace telehealth::audit
