@@ -20,6 +20,8 @@ debian_packages=(
   openssl iproute2 curl
   # independent checkers used by the tests
   chromium oathtool python3-icalendar
+  # the offline audit proof verifier (tests/audit_proof), Ed25519 only
+  python3-cryptography
 )
 # Node.js 20 or newer ships on these machines (with npm); Debian's own nodejs 18
 # package is added only where no node exists at all.

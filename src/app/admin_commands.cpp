@@ -2,7 +2,6 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
-#include "audit/chain.hpp"
 #include "core/log.hpp"
 #include "db/connection.hpp"
 #include "db/migrate.hpp"
@@ -16,20 +15,6 @@ int run_migrate(const std::string& database_url, const std::filesystem::path& fo
   const auto applied = db::migrate(connection, folder);
   for (const auto& name : applied) std::cout << "applied " << name << '\n';
   std::cout << "migrations: " << applied.size() << " applied, schema is current\n";
-  return 0;
-}
-
-int run_audit_verify(const std::filesystem::path& config_file) {
-  const Config config = load_config(config_file);
-  db::Connection connection(config.database_url);
-  const auto report = audit::verify(connection);
-  if (report.first_bad_seq) {
-    std::cout << "FAILED: " << report.problem << " (first bad event: seq "
-              << *report.first_bad_seq << "; " << report.events_checked
-              << " events before it are intact)\n";
-    return 1;
-  }
-  std::cout << "OK: " << report.events_checked << " events, hash chain intact\n";
   return 0;
 }
 

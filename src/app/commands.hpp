@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace telehealth::app {
@@ -11,9 +13,25 @@ int run_serve(const std::filesystem::path& config_file);
 /// Applies pending migrations as the schema owner. Returns the exit code.
 int run_migrate(const std::string& database_url, const std::filesystem::path& folder);
 
-/// Recomputes the audit hash chain; prints OK with the count or the first bad
-/// event. Returns 0 only when the chain is intact.
-int run_audit_verify(const std::filesystem::path& config_file);
+struct AuditVerifyOptions {
+  std::filesystem::path public_key_file;  // empty: the keyring's public key
+  std::filesystem::path checkpoint_file;  // empty: audit.checkpoint_file
+};
+
+/// Recomputes every audit chain and Merkle tree and checks every checkpoint
+/// with the public key alone; prints each problem found and the speed.
+/// Returns 0 only when everything is intact.
+int run_audit_verify(const std::filesystem::path& config_file, const AuditVerifyOptions& options);
+
+/// Signs a checkpoint of this instance's chain now (see audit/checkpoint.hpp).
+int run_audit_checkpoint(const std::filesystem::path& config_file);
+
+/// Prints the audit signing public key as PEM.
+int run_audit_public_key(const std::filesystem::path& config_file);
+
+/// Prints an inclusion proof of one event as JSON (see audit/proof.hpp).
+int run_audit_prove(const std::filesystem::path& config_file, const std::string& event_id,
+                    std::optional<std::int64_t> tree_size);
 
 /// Creates the demo clinic (invented people) and prints the sign-in details.
 int run_demo_seed(const std::filesystem::path& config_file);

@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.hpp"
 
@@ -29,7 +31,22 @@ int main(int argc, char** argv) {
 
   auto* audit = cli.add_subcommand("audit", "Audit log commands");
   audit->require_subcommand(1);
-  auto* verify = audit->add_subcommand("verify", "Check the audit hash chain end to end");
+  auto* verify = audit->add_subcommand(
+      "verify", "Check every audit chain, tree root and checkpoint signature");
+  telehealth::app::AuditVerifyOptions verify_options;
+  verify->add_option("--public-key", verify_options.public_key_file,
+                     "PEM file from `audit public-key` (default: the keyring's public key)");
+  verify->add_option("--checkpoint-file", verify_options.checkpoint_file,
+                     "Copy of the checkpoint file to check (default: audit.checkpoint_file)");
+  auto* checkpoint = audit->add_subcommand("checkpoint", "Sign a checkpoint of the chain now");
+  auto* public_key =
+      audit->add_subcommand("public-key", "Print the audit signing public key as PEM");
+  auto* prove = audit->add_subcommand("prove", "Print an inclusion proof of one event as JSON");
+  std::string prove_event;
+  std::optional<std::int64_t> prove_tree_size;
+  prove->add_option("EVENT_ID", prove_event, "Id (UUID) of the audit event")->required();
+  prove->add_option("--tree-size", prove_tree_size,
+                    "Tree size of the checkpoint to prove against (default: the latest)");
 
   auto* demo = cli.add_subcommand("demo", "Demo data");
   demo->require_subcommand(1);
@@ -57,7 +74,10 @@ int main(int argc, char** argv) {
   try {
     if (*serve) return telehealth::app::run_serve(config_file);
     if (*migrate) return telehealth::app::run_migrate(database_url, migrations);
-    if (*verify) return telehealth::app::run_audit_verify(config_file);
+    if (*verify) return telehealth::app::run_audit_verify(config_file, verify_options);
+    if (*checkpoint) return telehealth::app::run_audit_checkpoint(config_file);
+    if (*public_key) return telehealth::app::run_audit_public_key(config_file);
+    if (*prove) return telehealth::app::run_audit_prove(config_file, prove_event, prove_tree_size);
     if (*seed) return telehealth::app::run_demo_seed(config_file);
     if (*routes) return telehealth::app::run_print_routes(config_file);
     if (*user_unlock) return telehealth::app::run_user_unlock(config_file, unlock_email);

@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "audit/checkpoint.hpp"
 #include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
@@ -103,8 +104,11 @@ int run_serve(const std::filesystem::path& config_file) {
   { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
   core::SystemClock clock;
   video::Rooms rooms;
+  // Declared before the writer, so that it outlives the thread that calls it.
+  audit::Checkpointer checkpointer(keyring, config.audit);
   audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
                              clock);
+  audit_writer.set_listener(&checkpointer);
   http::Services services{pool,
                           keyring,
                           clock,
