@@ -140,9 +140,9 @@ bool Writer::write(const Batch& batch) {
     connection_.reset();
     return false;
   }
-  if (listener_ != nullptr) {
+  if (auto* listener = listener_.load(); listener != nullptr) {
     try {
-      listener_->on_commit(*connection_, chain_size, clock_.now());
+      listener->on_commit(*connection_, chain_size, clock_.now());
     } catch (const std::exception&) {
       // The batch is durable; a listener's failure must not fail it. The
       // listener logs its own errors.
@@ -158,9 +158,10 @@ db::Connection& Writer::connection() {
 }
 
 void Writer::idle() {
-  if (listener_ == nullptr) return;
+  auto* listener = listener_.load();
+  if (listener == nullptr) return;
   try {
-    listener_->on_idle(connection(), clock_.now());
+    listener->on_idle(connection(), clock_.now());
   } catch (const std::exception&) {
     connection_.reset();
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -81,8 +82,9 @@ class Writer {
   /// callbacks post to (the server's io_context) still exists.
   void stop();
 
-  /// Must be set before the first submit; not owned.
-  void set_listener(CommitListener* listener) { listener_ = listener; }
+  /// Not owned. May be set at any time; the writer's thread reads it before
+  /// each batch and each idle tick.
+  void set_listener(CommitListener* listener) { listener_.store(listener); }
 
  private:
   struct Batch {
@@ -97,7 +99,7 @@ class Writer {
 
   const WriterOptions options_;
   const core::Clock& clock_;
-  CommitListener* listener_ = nullptr;
+  std::atomic<CommitListener*> listener_{nullptr};
   std::unique_ptr<db::Connection> connection_;  // writer thread only; reopened after a failure
 
   std::mutex mutex_;
