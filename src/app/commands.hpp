@@ -15,6 +15,14 @@ int run_migrate(const std::string& database_url, const std::filesystem::path& fo
 /// event. Returns 0 only when the chain is intact.
 int run_audit_verify(const std::filesystem::path& config_file);
 
+/// Lists the monthly audit partitions with event counts and whether each is
+/// past retention. Returns the exit code.
+int run_audit_partitions(const std::filesystem::path& config_file);
+
+/// Drops the audit partitions past retention as telehealth_maintenance.
+/// Returns the exit code.
+int run_audit_drop_expired(const std::string& maintenance_database_url);
+
 /// Creates the demo clinic (invented people) and prints the sign-in details.
 int run_demo_seed(const std::filesystem::path& config_file);
 

@@ -30,6 +30,18 @@ int main(int argc, char** argv) {
   auto* audit = cli.add_subcommand("audit", "Audit log commands");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "Check the audit hash chain end to end");
+  auto* partitions = audit->add_subcommand(
+      "partitions", "List the monthly audit partitions, their event counts and retention");
+  auto* drop_expired = audit->add_subcommand(
+      "drop-expired", "Drop the audit partitions past retention, as telehealth_maintenance");
+  std::string maintenance_database_url;
+  // The environment variable keeps the password out of `ps` output.
+  drop_expired
+      ->add_option("--maintenance-database-url", maintenance_database_url,
+                   "libpq DSN of telehealth_maintenance or a role granted it "
+                   "(or TELEHEALTH_MAINTENANCE_DATABASE_URL)")
+      ->envname("TELEHEALTH_MAINTENANCE_DATABASE_URL")
+      ->required();
 
   auto* demo = cli.add_subcommand("demo", "Demo data");
   demo->require_subcommand(1);
@@ -58,6 +70,8 @@ int main(int argc, char** argv) {
     if (*serve) return telehealth::app::run_serve(config_file);
     if (*migrate) return telehealth::app::run_migrate(database_url, migrations);
     if (*verify) return telehealth::app::run_audit_verify(config_file);
+    if (*partitions) return telehealth::app::run_audit_partitions(config_file);
+    if (*drop_expired) return telehealth::app::run_audit_drop_expired(maintenance_database_url);
     if (*seed) return telehealth::app::run_demo_seed(config_file);
     if (*routes) return telehealth::app::run_print_routes(config_file);
     if (*user_unlock) return telehealth::app::run_user_unlock(config_file, unlock_email);

@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "audit/partitions.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
@@ -96,6 +97,10 @@ int run_serve(const std::filesystem::path& config_file) {
   auto keyring = crypto::Keyring::open_or_create(config.keyring);
   db::Pool pool(config.database_url, config.pool_size);
   { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
+  // Every audit insert needs a partition for its month: create them now, and
+  // daily from here on (src/audit/partitions.hpp).
+  audit::create_partitions(*pool.acquire());
+  audit::PartitionMaintainer partition_maintainer(config.database_url);
   core::SystemClock clock;
   video::Rooms rooms;
   http::Services services{pool,
