@@ -429,7 +429,10 @@ GRANT SELECT ON audit_events TO telehealth_maintenance;
 REVOKE ALL ON audit_retention, audit_schema_changes, audit_dropped_partitions
   FROM PUBLIC, telehealth_app, telehealth_maintenance;
 GRANT SELECT ON audit_retention TO telehealth_app, telehealth_maintenance;
-GRANT SELECT ON audit_schema_changes, audit_dropped_partitions TO telehealth_maintenance;
+-- `telehealth audit verify` runs as the application role and needs the
+-- dropped partitions' chain records to start a chain after them.
+GRANT SELECT ON audit_dropped_partitions TO telehealth_app, telehealth_maintenance;
+GRANT SELECT ON audit_schema_changes TO telehealth_maintenance;
 
 -- The maintenance role connects to this database only to list and drop
 -- partitions.

@@ -3,8 +3,8 @@
 --
 -- Run as a superuser in the telehealth database after `telehealth migrate`,
 -- because only a superuser may create an event trigger (PostgreSQL 15). On
--- Amazon RDS or Aurora the master user (a member of rds_superuser) may. Safe
--- to run again: it replaces the functions and re-enables the triggers.
+-- Amazon RDS the master user (a member of rds_superuser) may. Safe to run
+-- again: it replaces the functions and re-enables the triggers.
 --
 --   psql "host=... dbname=telehealth user=postgres" -v ON_ERROR_STOP=1 \
 --     -f deploy/postgres/audit_schema_log.sql
@@ -15,7 +15,7 @@
 -- schema owner of public (telehealth_owner) can neither replace nor drop
 -- them here.
 
--- "already exists, skipping" notices on a second run say nothing new.
+-- A second run would otherwise print "already exists, skipping" notices.
 SET client_min_messages = warning;
 
 DO $$
@@ -76,8 +76,8 @@ CREATE OR REPLACE FUNCTION audit_ddl.record_commands(event text, tag text,
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  -- Without the table, DDL on audit tables is refused rather than unrecorded;
-  -- this also makes dropping audit_schema_changes fail while the triggers are on.
+  -- Without the table, DDL on audit tables fails rather than go unrecorded.
+  -- So dropping audit_schema_changes fails while the triggers are on.
   IF to_regclass('public.audit_schema_changes') IS NULL THEN
     RAISE EXCEPTION 'audit_schema_changes is missing, so the schema change cannot be recorded'
       USING HINT = 'Restore the table (migrations/011_audit_partitions.sql), or have a superuser '
@@ -132,5 +132,7 @@ BEGIN
   END IF;
 END
 $$;
-ALTER EVENT TRIGGER audit_ddl_command_end ENABLE;
-ALTER EVENT TRIGGER audit_sql_drop ENABLE;
+-- ALWAYS: they fire under session_replication_role = replica too, which a
+-- superuser can set to switch ordinary triggers off.
+ALTER EVENT TRIGGER audit_ddl_command_end ENABLE ALWAYS;
+ALTER EVENT TRIGGER audit_sql_drop ENABLE ALWAYS;

@@ -31,10 +31,11 @@ std::string retention_period(db::Connection& connection) {
 }
 
 bool schema_log_installed(db::Connection& connection) {
-  // evtenabled 'D' means disabled; 'O', 'R' and 'A' all fire in a normal session.
+  // evtenabled 'A' fires always, 'O' unless session_replication_role is
+  // replica; 'R' fires only then, and 'D' never.
   const auto rows = connection.exec(
       "SELECT count(*) FROM pg_event_trigger"
-      " WHERE evtname IN ('audit_ddl_command_end', 'audit_sql_drop') AND evtenabled <> 'D'");
+      " WHERE evtname IN ('audit_ddl_command_end', 'audit_sql_drop') AND evtenabled IN ('O', 'A')");
   return rows.integer(0, 0) == 2;
 }
 

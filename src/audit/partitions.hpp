@@ -54,7 +54,7 @@ struct DroppedPartition {
 
 /// Switches the session to telehealth_maintenance (SET ROLE) and drops every
 /// expired partition, oldest first, each in its own transaction. Stops at
-/// the first partition the database refuses and rethrows its error, so the
+/// the first partition the database rejects and rethrows its error, so the
 /// partitions dropped before it stay dropped. The connection's login role
 /// must be telehealth_maintenance, a member of it, or a superuser.
 std::vector<DroppedPartition> drop_expired_partitions(db::Connection& connection);

@@ -1,8 +1,8 @@
 // `telehealth audit partitions` and `telehealth audit drop-expired` against
 // the test server's database. Nothing there is past retention, so
-// drop-expired drops nothing and the shared chain stays whole; dropping an
-// expired partition is tested in a throwaway database by
-// tests/audit/partitions_pgtest.cpp.
+// drop-expired drops nothing and the shared chain stays whole.
+// tests/audit/partitions_pgtest.cpp drops expired partitions in a throwaway
+// database.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
