@@ -270,8 +270,15 @@ RETURNS TABLE (partition_name text, range_start timestamptz, range_end timestamp
                events bigint, expired boolean)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   SELECT b.partition_name, b.range_start, b.range_end,
-         (SELECT count(*) FROM public.audit_events e
-           WHERE e.occurred_at >= b.range_start AND e.occurred_at < b.range_end),
+         -- The range lets PostgreSQL read only that partition; a partition
+         -- with an open bound is counted by tableoid, which reads them all.
+         CASE WHEN b.range_start IS NOT NULL AND b.range_end IS NOT NULL THEN
+           (SELECT count(*) FROM public.audit_events e
+             WHERE e.occurred_at >= b.range_start AND e.occurred_at < b.range_end)
+         ELSE
+           (SELECT count(*) FROM public.audit_events e
+             WHERE e.tableoid = ('public.' || quote_ident(b.partition_name))::regclass)
+         END,
          b.range_end <= now() - (SELECT period FROM public.audit_retention)
     FROM public.audit_partition_bounds() b
    ORDER BY b.range_start;
@@ -371,13 +378,21 @@ BEGIN
     RAISE EXCEPTION 'audit_events has no partition named "%"', target_partition
       USING ERRCODE = 'undefined_table', HINT = 'Run `telehealth audit partitions` to list them.';
   END IF;
+  -- A partition attached by hand with MINVALUE or MAXVALUE has no parsed
+  -- bound, and a comparison with NULL would let it through.
+  IF target.range_start IS NULL OR target.range_end IS NULL THEN
+    RAISE EXCEPTION 'partition "%" has no fixed range', target_partition
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'Only monthly partitions made by audit_create_partition can be dropped.';
+  END IF;
   IF target.range_end > now() - retention THEN
     RAISE EXCEPTION 'partition "%" is inside the retention period of %', target_partition, retention
       USING ERRCODE = 'insufficient_privilege',
             DETAIL = format('Its range ends at %s, so it may be dropped after %s.',
                             target.range_end, target.range_end + retention);
   END IF;
-  IF EXISTS (SELECT FROM public.audit_partition_bounds() p WHERE p.range_start < target.range_start) THEN
+  IF EXISTS (SELECT FROM public.audit_partition_bounds() p
+              WHERE p.range_start IS NULL OR p.range_start < target.range_start) THEN
     RAISE EXCEPTION 'partition "%" is not the oldest partition of audit_events', target_partition
       USING ERRCODE = 'insufficient_privilege', HINT = 'Drop the older partitions first.';
   END IF;

@@ -14,14 +14,19 @@ namespace telehealth::app {
 
 namespace {
 
+// "-" stands for an open bound (MINVALUE or MAXVALUE).
+std::string format_bound(const std::optional<core::Seconds>& bound) {
+  return bound ? core::format_rfc3339(*bound) : "-";
+}
+
 void print_partitions(const std::vector<audit::Partition>& partitions) {
   std::cout << std::left << std::setw(24) << "partition" << std::setw(22) << "from (UTC)"
             << std::setw(22) << "to (UTC)" << std::right << std::setw(12) << "events"
             << "  past retention\n";
   for (const auto& partition : partitions) {
     std::cout << std::left << std::setw(24) << partition.name << std::setw(22)
-              << core::format_rfc3339(partition.range_start) << std::setw(22)
-              << core::format_rfc3339(partition.range_end) << std::right << std::setw(12)
+              << format_bound(partition.range_start) << std::setw(22)
+              << format_bound(partition.range_end) << std::right << std::setw(12)
               << partition.events << "  " << (partition.expired ? "yes" : "no") << '\n';
   }
 }

@@ -19,9 +19,14 @@ std::vector<Partition> list_partitions(db::Connection& connection) {
       "SELECT partition_name, range_start, range_end, events, expired FROM audit_partitions()");
   std::vector<Partition> partitions;
   partitions.reserve(static_cast<std::size_t>(rows.rows()));
+  const auto optional_timestamp = [&rows](int row, int column) -> std::optional<core::Seconds> {
+    if (rows.is_null(row, column)) return std::nullopt;
+    return rows.timestamp(row, column);
+  };
   for (int row = 0; row < rows.rows(); ++row) {
-    partitions.push_back({std::string(rows.text(row, 0)), rows.timestamp(row, 1),
-                          rows.timestamp(row, 2), rows.integer(row, 3), rows.boolean(row, 4)});
+    partitions.push_back({std::string(rows.text(row, 0)), optional_timestamp(row, 1),
+                          optional_timestamp(row, 2), rows.integer(row, 3),
+                          !rows.is_null(row, 4) && rows.boolean(row, 4)});
   }
   return partitions;
 }

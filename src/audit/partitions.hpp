@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,8 +25,9 @@ inline constexpr int kPartitionMonthsAhead = 3;
 
 struct Partition {
   std::string name;  // audit_events_YYYY_MM
-  core::Seconds range_start;
-  core::Seconds range_end;  // exclusive
+  /// nullopt for a partition attached by hand with MINVALUE or MAXVALUE.
+  std::optional<core::Seconds> range_start;
+  std::optional<core::Seconds> range_end;  // exclusive
   std::int64_t events = 0;
   /// Whether range_end lies further back than the retention period.
   bool expired = false;

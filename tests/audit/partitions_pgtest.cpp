@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -312,6 +313,29 @@ TEST_F(AuditPartitionsPgTest, MaintenanceDropsExpiredOldestFirst) {
                   " WHERE command_tag = 'DROP TABLE' AND object_identity LIKE 'public.audit_events_2010_0_'"
                   " AND session_user_name = 'postgres' AND current_user_name = 'telehealth_owner'"),
             2);
+}
+
+TEST_F(AuditPartitionsPgTest, OpenEndedPartitionNotDroppable) {
+  // Attached by hand, with no upper bound, so no retention check can pass it.
+  owner().exec_script(
+      "CREATE TABLE audit_events_open (LIKE audit_events INCLUDING CONSTRAINTS);"
+      "ALTER TABLE audit_events ATTACH PARTITION audit_events_open"
+      " FOR VALUES FROM ('2040-01-01 00:00:00+00') TO (MAXVALUE)");
+  EXPECT_EQ(sql_error([&] {
+              maintenance().exec("SELECT audit_drop_expired_partition('audit_events_open')");
+            }),
+            "SQLSTATE 42501: partition \"audit_events_open\" has no fixed range");
+  EXPECT_EQ(count("SELECT count(*) FROM pg_class WHERE relname = 'audit_events_open'"), 1);
+
+  append_at(app(), at("2041-02-03T04:05:06Z"), "test.open_range");
+  const auto partitions = list_partitions(app());
+  const auto open = std::find_if(partitions.begin(), partitions.end(),
+                                 [](const Partition& p) { return p.name == "audit_events_open"; });
+  ASSERT_NE(open, partitions.end());
+  EXPECT_FALSE(open->range_start.has_value());
+  EXPECT_FALSE(open->range_end.has_value());
+  EXPECT_EQ(open->events, 1);
+  EXPECT_FALSE(open->expired);
 }
 
 TEST_F(AuditPartitionsPgTest, RetentionHasFloorAndChangesAreLogged) {
