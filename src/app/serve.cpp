@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/config.hpp"
 #include "audit/partitions.hpp"
+#include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
@@ -68,6 +69,8 @@ int run_print_routes(const std::filesystem::path& config_file) {
   db::Pool pool(config.database_url, 1);
   core::SystemClock clock;
   video::Rooms rooms;
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
   http::Services services{pool, keyring, clock, rooms, config.sessions, {}, config.public_origin};
   // Without its client secret, which only the token request needs.
   std::unique_ptr<oidc::Client> oidc_client;
@@ -103,6 +106,8 @@ int run_serve(const std::filesystem::path& config_file) {
   audit::PartitionMaintainer partition_maintainer(config.database_url);
   core::SystemClock clock;
   video::Rooms rooms;
+  audit::Writer audit_writer({config.database_url, config.audit.chain, config.audit.max_batch},
+                             clock);
   http::Services services{pool,
                           keyring,
                           clock,
@@ -111,7 +116,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           {config.turn_urls, read_secret_file(config.turn_secret_file)},
                           config.public_origin,
                           config.rate_limits,
-                          config.admin};
+                          config.admin,
+                          &audit_writer};
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;
@@ -142,6 +148,7 @@ int run_serve(const std::filesystem::path& config_file) {
   io.run();
   second_io_thread.join();
   workers.join();
+  audit_writer.stop();  // before `io` goes: its last callbacks post there
   core::log(core::LogLevel::info, "app", "stopped");
   return 0;
 }

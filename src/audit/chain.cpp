@@ -1,14 +1,13 @@
 #include "audit/chain.hpp"
 
+#include "audit/detail/rows.hpp"
 #include "crypto/hash.hpp"
-#include "db/sqlstate.hpp"
 #include "crypto/random.hpp"
+#include "db/sqlstate.hpp"
 
 namespace telehealth::audit {
 
 namespace {
-
-const std::string kGenesisHash(32, '\0');
 
 std::string& configured_chain() {
   static std::string name = "main";
@@ -26,15 +25,11 @@ void put_field(std::string& out, const std::optional<std::string>& value) {
   out += ';';
 }
 
-db::Param optional_param(const std::optional<std::string>& value) { return value; }
-
 std::string to_raw(const std::vector<std::uint8_t>& bytes) {
   return {bytes.begin(), bytes.end()};
 }
 
 std::vector<std::uint8_t> to_bytes(const std::string& raw) { return {raw.begin(), raw.end()}; }
-
-std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds now);
 
 }  // namespace
 
@@ -74,52 +69,85 @@ std::string chain_hash(const StoredEvent& stored) {
 
 std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now) {
   try {
-    return append_row(tx, event, now);
+    auto head = detail::lock_head(tx, chain_name());
+    const std::vector<StoredEvent> rows{detail::link(head, chain_name(), event, now)};
+    detail::insert(tx, rows);
+    return head.seq;
   } catch (const db::SqlError& error) {
     // Fail closed: whatever stopped the audit row (revoked grant, full disk,
     // lost connection) stops the request too, and the client learns only
     // that nothing was read or changed. The caller's transaction rolls back.
-    throw core::Error(core::ErrorKind::unavailable,
-                      "the audit log is unavailable, so nothing was read or changed; "
-                      "try again shortly",
-                      {}, "audit append failed: " + error.detail());
+    throw unavailable_error("audit append failed: " + error.sqlstate());
   }
 }
 
-namespace {
+core::Error unavailable_error(std::string detail) {
+  return core::Error(core::ErrorKind::unavailable,
+                     "the audit log is unavailable, so nothing was read or changed; "
+                     "try again shortly",
+                     {}, std::move(detail));
+}
 
-std::int64_t append_row(db::Transaction& tx, const Event& event, core::Seconds now) {
-  const std::string& chain = chain_name();
+namespace detail {
+
+Head lock_head(db::Transaction& tx, const std::string& chain) {
   tx.exec(kChainLockSql, {chain});
   const auto last = tx.exec(
       "SELECT seq, hash FROM audit_events WHERE chain = $1 ORDER BY seq DESC LIMIT 1", {chain});
+  Head head;
+  if (!last.empty()) {
+    head.seq = last.integer(0, 0);
+    head.hash = to_raw(last.bytes(0, 1));
+  }
+  return head;
+}
 
+StoredEvent link(Head& head, const std::string& chain, const Event& event,
+                 core::Seconds occurred_at) {
   StoredEvent stored;
   stored.chain = chain;
-  stored.seq = last.empty() ? 1 : last.integer(0, 0) + 1;
-  stored.prev_hash = last.empty() ? kGenesisHash : to_raw(last.bytes(0, 1));
+  stored.seq = head.seq + 1;
+  stored.prev_hash = head.hash;
   stored.id = crypto::new_uuid();
-  stored.occurred_at = now;
+  stored.occurred_at = occurred_at;
   stored.event = event;
   stored.outcome_text = to_string(event.outcome);
   stored.hash = chain_hash(stored);
-
-  tx.exec(
-      "INSERT INTO audit_events (seq, id, occurred_at, event_type, actor_id, actor_role,"
-      " patient_id, record_type, record_id, outcome, client_ip, user_agent, request_id,"
-      " prev_hash, hash, break_glass_id, chain, result_ids)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-      " $18)",
-      {std::to_string(stored.seq), stored.id, core::format_rfc3339(now), event.event_type,
-       optional_param(event.actor_id), optional_param(event.actor_role),
-       optional_param(event.patient_id), optional_param(event.record_type),
-       optional_param(event.record_id), stored.outcome_text, event.client_ip, event.user_agent,
-       event.request_id, db::bytea_param(to_bytes(stored.prev_hash)),
-       db::bytea_param(to_bytes(stored.hash)), optional_param(event.break_glass_id), chain,
-       optional_param(event.result_ids)});
-  return stored.seq;
+  head.seq = stored.seq;
+  head.hash = stored.hash;
+  return stored;
 }
 
-}  // namespace
+void insert(db::Transaction& tx, const std::vector<StoredEvent>& rows) {
+  constexpr std::size_t kColumns = 18;
+  std::string sql =
+      "INSERT INTO audit_events (chain, seq, id, occurred_at, event_type, actor_id, actor_role,"
+      " patient_id, record_type, record_id, outcome, client_ip, user_agent, request_id,"
+      " prev_hash, hash, break_glass_id, result_ids) VALUES ";
+  db::Params params;
+  params.reserve(rows.size() * kColumns);
+  for (std::size_t row = 0; row < rows.size(); ++row) {
+    sql += row == 0 ? "(" : ", (";
+    for (std::size_t column = 1; column <= kColumns; ++column) {
+      sql += '$' + std::to_string(row * kColumns + column);
+      sql += column == kColumns ? ")" : ", ";
+    }
+    const StoredEvent& stored = rows[row];
+    const Event& event = stored.event;
+    for (db::Param value :
+         {db::Param(stored.chain), db::Param(std::to_string(stored.seq)), db::Param(stored.id),
+          db::Param(core::format_rfc3339(stored.occurred_at)), db::Param(event.event_type),
+          event.actor_id, event.actor_role, event.patient_id, event.record_type,
+          event.record_id, db::Param(stored.outcome_text), db::Param(event.client_ip),
+          db::Param(event.user_agent), db::Param(event.request_id),
+          db::bytea_param(to_bytes(stored.prev_hash)), db::bytea_param(to_bytes(stored.hash)),
+          event.break_glass_id, event.result_ids}) {
+      params.push_back(std::move(value));
+    }
+  }
+  tx.exec(sql, params);
+}
+
+}  // namespace detail
 
 }  // namespace telehealth::audit

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "audit/event.hpp"
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "db/transaction.hpp"
 
@@ -21,6 +22,10 @@ const std::string& chain_name() noexcept;
 /// keep it strictly ordered; concurrent appenders to one chain serialise on it.
 /// Throws (and so fails the request) if the row cannot be written.
 std::int64_t append(db::Transaction& tx, const Event& event, core::Seconds now);
+
+/// The 503 a request gets when its audit event cannot be made durable.
+/// `detail` goes to the log only.
+core::Error unavailable_error(std::string detail);
 
 /// SHA-256(prev_hash || canonical encoding of the stored fields). The encoding
 /// length-prefixes every field so that no two different rows share one.

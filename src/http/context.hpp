@@ -1,11 +1,13 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "audit/writer.hpp"
 #include "core/time.hpp"
 #include "identity/actor.hpp"
 #include "identity/sessions.hpp"
@@ -31,6 +33,9 @@ struct Context {
   /// Set by a handler to replace the session cookie (sign-in) or clear it
   /// (sign-out, with an empty value).
   std::optional<std::string> set_session_token;
+  /// Tickets of audit events handed to the group-commit writer. The response
+  /// leaves only once every one is durable; a failed one turns it into 503.
+  std::vector<std::shared_ptr<audit::Ticket>> audit_tickets;
 
   const identity::Actor& signed_in() const;  // throws unauthenticated if unset
   const std::string& param(const std::string& name) const;

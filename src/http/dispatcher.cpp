@@ -199,6 +199,7 @@ Response Dispatcher::handle(const IncomingRequest& request) const {
                                          services_.sessions.absolute_lifetime));
   }
   response.headers.emplace_back("X-Request-Id", context.request_id);
+  response.audit_tickets = std::move(context.audit_tickets);
   // API responses may carry PHI; none may be stored by a browser or proxy.
   response.headers.emplace_back("Cache-Control", "no-store");
   return response;

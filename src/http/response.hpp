@@ -1,11 +1,13 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "audit/writer.hpp"
 #include "core/error.hpp"
 
 namespace telehealth::http {
@@ -17,6 +19,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// The request's audit tickets (Context::audit_tickets), which the
+  /// connection waits for before it sends anything.
+  std::vector<std::shared_ptr<audit::Ticket>> audit_tickets;
 };
 
 Response json_response(unsigned status, const nlohmann::json& body);

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include "audit/chain.hpp"
 #include "core/log.hpp"
 #include "http/detail/beast.hpp"
 #include "http/detail/convert.hpp"
@@ -25,6 +26,46 @@ Response simple_error(core::ErrorKind kind, const std::string& message) {
 asio::awaitable<Response> dispatch_on_worker(const Dispatcher* dispatcher,
                                              IncomingRequest incoming) {
   co_return dispatcher->handle(incoming);
+}
+
+// Resumes the calling coroutine, on its own executor, once `ticket`'s batch
+// is settled: true when it is durable. Waiting here rather than on a worker
+// keeps the workers free for other requests while the batch commits.
+asio::awaitable<bool> wait_durable(std::shared_ptr<audit::Ticket> ticket) {
+  auto executor = co_await asio::this_coro::executor;
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+      [](auto handler, std::shared_ptr<audit::Ticket> waited, asio::any_io_executor where) {
+        // Ticket callbacks must be copyable; the coroutine's handler is not.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        waited->on_done([shared, where](bool durable) {
+          asio::post(where, [shared, durable]() mutable { std::move(*shared)(durable); });
+        });
+      },
+      asio::use_awaitable, std::move(ticket), executor);
+}
+
+std::string request_id_of(const Response& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (name == "X-Request-Id") return value;
+  }
+  return new_request_id();
+}
+
+// Holds `response` until its audit events are durable. If one cannot be
+// written, the client gets 503 and none of what was read (fail closed).
+asio::awaitable<Response> after_audit(Response response) {
+  for (const auto& ticket : response.audit_tickets) {
+    if (co_await wait_durable(ticket)) continue;
+    const std::string request_id = request_id_of(response);
+    core::log(core::LogLevel::error, "http", "response withheld: audit batch failed",
+              {{"request_id", request_id}});
+    Response failed =
+        error_response(audit::unavailable_error("audit batch failed"), request_id);
+    failed.headers.emplace_back("X-Request-Id", request_id);
+    failed.headers.emplace_back("Cache-Control", "no-store");
+    co_return failed;
+  }
+  co_return response;
 }
 
 }  // namespace
@@ -93,10 +134,11 @@ class Server::Connection {
  private:
   asio::awaitable<Response> respond(const BeastRequest& request, const std::string& path) {
     if (path.rfind("/api/", 0) == 0) {
-      co_return co_await asio::co_spawn(
+      Response response = co_await asio::co_spawn(
           server_.workers_,
           dispatch_on_worker(&server_.dispatcher_, to_incoming(request, client_ip_)),
           asio::use_awaitable);
+      co_return co_await after_audit(std::move(response));
     }
     if (request.method() == bhttp::verb::get) {
       if (auto file = server_.files_.serve(path)) co_return std::move(*file);

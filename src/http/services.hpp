@@ -13,6 +13,9 @@
 namespace telehealth::crypto {
 class Keyring;
 }
+namespace telehealth::audit {
+class Writer;
+}
 namespace telehealth::video {
 class Rooms;
 }
@@ -36,6 +39,9 @@ struct Services {
   std::string public_origin;  // "https://localhost:8443"; unsafe methods must come from it
   RateLimits rate_limits{};
   admin::Settings admin{};    // elevation, invitation and break-glass lifetimes
+  /// The group-commit writer for PHI read events; null where none runs (the
+  /// `routes` command), and then reads append in their own transaction.
+  audit::Writer* audit_writer = nullptr;
 };
 
 }  // namespace telehealth::http

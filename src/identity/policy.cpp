@@ -84,19 +84,26 @@ bool has_treating_relationship(db::Transaction& tx, const std::string& clinician
               .empty();
 }
 
-PatientAccess authorize_patient(db::Transaction& tx, const Actor& actor,
+PatientAccess authorize_patient(db::Transaction& tx, audit::Sink& sink, const Actor& actor,
                                 const std::string& patient_id, const RecordRef& record,
                                 const std::string& event_type, core::Seconds now) {
   const Verdict verdict = judge(tx, actor, patient_id, now);
   if (verdict.decision != Decision::deny) {
     auto event = make_event(actor, patient_id, record, event_type, audit::Outcome::allowed);
     event.break_glass_id = verdict.episode_id;
-    audit::append(tx, event, now);
+    sink.record(tx, event, now);
     return PatientAccess(tx, actor, patient_id, now);
   }
-  audit::append(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::denied), now);
+  sink.record(tx, make_event(actor, patient_id, record, event_type, audit::Outcome::denied), now);
   tx.commit();
   core::throw_not_found();
+}
+
+PatientAccess authorize_patient(db::Transaction& tx, const Actor& actor,
+                                const std::string& patient_id, const RecordRef& record,
+                                const std::string& event_type, core::Seconds now) {
+  audit::TransactionSink sink;
+  return authorize_patient(tx, sink, actor, patient_id, record, event_type, now);
 }
 
 }  // namespace telehealth::identity

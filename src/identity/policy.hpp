@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "audit/sink.hpp"
 #include "core/time.hpp"
 #include "db/transaction.hpp"
 #include "identity/actor.hpp"
@@ -28,8 +29,9 @@ class PatientAccess {
   core::Seconds now() const noexcept { return now_; }
 
  private:
-  friend PatientAccess authorize_patient(db::Transaction&, const Actor&, const std::string&,
-                                         const RecordRef&, const std::string&, core::Seconds);
+  friend PatientAccess authorize_patient(db::Transaction&, audit::Sink&, const Actor&,
+                                         const std::string&, const RecordRef&,
+                                         const std::string&, core::Seconds);
   PatientAccess(db::Transaction& tx, Actor actor, std::string patient_id, core::Seconds now)
       : tx_(tx), actor_(std::move(actor)), patient_id_(std::move(patient_id)), now_(now) {}
 
@@ -63,11 +65,18 @@ Decision decide(const AccessFacts& facts) noexcept;
 /// Decides whether `actor` may access `patient_id`'s records with `decide`.
 /// An access allowed by break-glass carries the episode id in its audit event.
 ///
-/// Must be the first statement in `tx`. Allowed: appends the audit event
-/// `event_type` to `tx` and returns the proof; the caller commits it with its
-/// work. Denied: appends a denied event, commits `tx` so the denial is durable,
-/// and throws not_found (404), so a caller cannot tell a record it may not see
-/// from one that does not exist.
+/// Must be the first statement in `tx`. Allowed: records the audit event
+/// `event_type` through `sink` and returns the proof; the caller commits `tx`
+/// with its work (and, for a GroupCommitSink, waits for the tickets before
+/// answering). Denied: records a denied event, commits `tx` so that a
+/// TransactionSink's denial is durable, and throws not_found (404), so a
+/// caller cannot tell a record it may not see from one that does not exist.
+PatientAccess authorize_patient(db::Transaction& tx, audit::Sink& sink, const Actor& actor,
+                                const std::string& patient_id, const RecordRef& record,
+                                const std::string& event_type, core::Seconds now);
+
+/// The same with the event appended in `tx` (audit::TransactionSink): for
+/// writes, whose event must commit with the change.
 PatientAccess authorize_patient(db::Transaction& tx, const Actor& actor,
                                 const std::string& patient_id, const RecordRef& record,
                                 const std::string& event_type, core::Seconds now);

@@ -122,14 +122,22 @@ std::optional<Session> resume_session(db::Connection& connection, std::string_vi
                                       core::Seconds now, const SessionPolicy& policy) {
   if (token.empty()) return std::nullopt;
   const std::string token_hash = hash_token(token);
+  // last_seen_at is written only when it is older than a sixtieth of the
+  // idle timeout (15 s of 15 min), so most requests write nothing and cost
+  // no commit. An idle session may therefore end up to that much early.
+  const auto touch_before = now - policy.idle_timeout / 60;
   const auto rows = connection.exec(
-      std::string("UPDATE sessions s SET last_seen_at = $2 FROM users u"
-                  " WHERE s.token_hash = $1 AND u.id = s.user_id AND u.active"
-                  " AND s.expires_at > $2 AND s.last_seen_at > $3"
-                  " RETURNING s.id, s.mfa_done, u.") +
-          "id, u.email, u.display_name, u.role, u.totp_enabled, u.active, u.has_passkey",
+      std::string("WITH found AS (SELECT s.id, s.mfa_done, s.last_seen_at, u.") +
+          "id AS user_id, u.email, u.display_name, u.role, u.totp_enabled, u.active,"
+          " u.has_passkey FROM sessions s JOIN users u ON u.id = s.user_id"
+          " WHERE s.token_hash = $1 AND u.active AND s.expires_at > $2"
+          " AND s.last_seen_at > $3),"
+          " touched AS (UPDATE sessions SET last_seen_at = $2"
+          " WHERE id IN (SELECT id FROM found WHERE last_seen_at < $4))"
+          " SELECT id, mfa_done, user_id, email, display_name, role, totp_enabled, active,"
+          " has_passkey FROM found",
       {hash_param(token_hash), core::format_rfc3339(now),
-       core::format_rfc3339(now - policy.idle_timeout)});
+       core::format_rfc3339(now - policy.idle_timeout), core::format_rfc3339(touch_before)});
   if (rows.empty()) {
     // Expired or unknown: remove it so an idle session cannot be revived.
     connection.exec("DELETE FROM sessions WHERE token_hash = $1", {hash_param(token_hash)});

@@ -121,7 +121,7 @@ describe('audit log', { concurrency: 1 }, () => {
       asSuperuserWithoutTriggers(
         `INSERT INTO audit_events
            SELECT * FROM json_populate_record(NULL::audit_events, :'row'::json)
-           ON CONFLICT (chain, seq, occurred_at) DO NOTHING;`,
+           ON CONFLICT DO NOTHING;`,
         { row: JSON.stringify(saved) },
       );
     }
