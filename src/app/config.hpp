@@ -34,6 +34,8 @@ struct Config {
   admin::Settings admin;
   audit::Settings audit;
   std::string log_level = "info";
+  /// The clinic's name as patients see it in their access report.
+  std::string clinic_name = "Telehealth clinic";
   std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
 };
 

@@ -13,6 +13,7 @@
 #include "crypto/keyring.hpp"
 #include "http/dispatcher.hpp"
 #include "http/routes/admin_routes.hpp"
+#include "http/routes/audit_routes.hpp"
 #include "http/routes/auth_routes.hpp"
 #include "http/routes/break_glass_routes.hpp"
 #include "http/routes/oidc_routes.hpp"
@@ -56,6 +57,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::add_video_routes(router, services);
   http::add_admin_routes(router, services);
   http::add_break_glass_routes(router, services);
+  http::add_audit_routes(router, services);
   return router;
 }
 
@@ -118,6 +120,7 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.rate_limits,
                           config.admin,
                           &audit_writer};
+  services.clinic_name = config.clinic_name;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;

@@ -11,4 +11,13 @@ const char* to_string(Outcome outcome) noexcept {
   return "failed";
 }
 
+std::string id_list(const std::vector<std::string>& ids) {
+  std::string joined;
+  for (const auto& id : ids) {
+    if (!joined.empty()) joined += ',';
+    joined += id;
+  }
+  return joined;
+}
+
 }  // namespace telehealth::audit

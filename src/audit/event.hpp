@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -10,6 +11,10 @@ namespace telehealth::audit {
 enum class Outcome { allowed, denied, failed };
 
 const char* to_string(Outcome outcome) noexcept;
+
+/// The `result_ids` of a search: the ids in the order returned, joined by
+/// commas; "" when it returned nothing.
+std::string id_list(const std::vector<std::string>& ids);
 
 /// One audit event: who did what to which patient's record, when, from where,
 /// and whether it was allowed. Ids only; no names or clinical text.

@@ -42,6 +42,7 @@ struct Services {
   /// The group-commit writer for PHI read events; null where none runs (the
   /// `routes` command), and then reads append in their own transaction.
   audit::Writer* audit_writer = nullptr;
+  std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
 };
 
 }  // namespace telehealth::http

@@ -136,6 +136,7 @@ std::optional<PatientRef> find_patient_for_break_glass(db::Connection& connectio
     found = PatientRef{std::string(rows.text(0, 0)), std::string(rows.text(0, 1))};
     event.patient_id = found->id;
   }
+  event.result_ids = audit::id_list(found ? std::vector{found->id} : std::vector<std::string>{});
   audit::append(tx, event, now);
   tx.commit();
   return found;

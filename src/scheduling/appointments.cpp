@@ -224,10 +224,12 @@ std::vector<Appointment> list_appointments(db::Transaction& tx, const identity::
   auto appointments = read_appointment_rows(rows);
   std::reverse(appointments.begin(), appointments.end());
 
-  audit::append(tx,
-                appointment_event(actor, "appointment.list", sole_patient(actor, appointments),
-                                  std::nullopt, audit::Outcome::allowed),
-                now);
+  auto event = appointment_event(actor, "appointment.list", sole_patient(actor, appointments),
+                                 std::nullopt, audit::Outcome::allowed);
+  std::vector<std::string> ids;
+  for (const auto& appointment : appointments) ids.push_back(appointment.id);
+  event.result_ids = audit::id_list(ids);
+  audit::append(tx, event, now);
   return appointments;
 }
 

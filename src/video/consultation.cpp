@@ -7,9 +7,9 @@ namespace telehealth::video {
 
 namespace {
 
-void record(db::Transaction& tx, const identity::Actor& actor, const std::string& appointment_id,
-            const std::optional<std::string>& patient_id, const std::string& event_type,
-            audit::Outcome outcome, core::Seconds now) {
+audit::Event consultation_event(const identity::Actor& actor, const std::string& appointment_id,
+                                const std::optional<std::string>& patient_id,
+                                const std::string& event_type, audit::Outcome outcome) {
   audit::Event event;
   event.event_type = event_type;
   event.actor_id = actor.user_id;
@@ -21,7 +21,14 @@ void record(db::Transaction& tx, const identity::Actor& actor, const std::string
   event.client_ip = actor.client_ip;
   event.user_agent = actor.user_agent;
   event.request_id = actor.request_id;
-  audit::append(tx, event, now);
+  return event;
+}
+
+void record(db::Transaction& tx, const identity::Actor& actor, const std::string& appointment_id,
+            const std::optional<std::string>& patient_id, const std::string& event_type,
+            audit::Outcome outcome, core::Seconds now) {
+  audit::append(tx, consultation_event(actor, appointment_id, patient_id, event_type, outcome),
+                now);
   tx.commit();
 }
 
@@ -58,6 +65,11 @@ Seat take_seat(db::Transaction& tx, const identity::Actor& actor,
   }
   record(tx, actor, appointment_id, seat.patient_id, event_type, audit::Outcome::allowed, now);
   return seat;
+}
+
+audit::Event leave_event(const identity::Actor& actor, const Seat& seat) {
+  return consultation_event(actor, seat.appointment_id, seat.patient_id, "consultation.leave",
+                            audit::Outcome::allowed);
 }
 
 }  // namespace telehealth::video

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <string>
 
+#include "audit/event.hpp"
 #include "core/time.hpp"
 #include "db/transaction.hpp"
 #include "identity/actor.hpp"
@@ -30,5 +31,9 @@ struct Seat {
 Seat take_seat(db::Transaction& tx, const identity::Actor& actor,
                const std::string& appointment_id, const std::string& event_type,
                core::Seconds now);
+
+/// The audit event of `actor` leaving the consultation of `seat`
+/// ("consultation.leave"), under the request id of the upgrade that joined.
+audit::Event leave_event(const identity::Actor& actor, const Seat& seat);
 
 }  // namespace telehealth::video

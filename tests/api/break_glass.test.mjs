@@ -45,7 +45,7 @@ describe('break-glass', () => {
     const partial = await clinician.client.post('/api/break-glass/search', { email: patient.user.email.slice(0, -3) });
     assertError(partial, 404, 'not_found');
     const missEvents = flaggedEventsOfRequest(partial.body.request_id);
-    assert.deepEqual(missEvents.map((event) => [event.event_type, event.outcome, event.patient_id]), [['break_glass.search', 'failed', null]]);
+    assert.deepEqual(missEvents.map((event) => [event.event_type, event.outcome, event.patient_id, event.result_ids]), [['break_glass.search', 'failed', null, '']]);
 
     assertError(await clinician.client.post('/api/break-glass/search', { email: '%' }), 404, 'not_found');
     assertError(await clinician.client.post('/api/break-glass/search', { email: clinician.user.email }), 404, 'not_found');
@@ -54,7 +54,8 @@ describe('break-glass', () => {
     assert.equal(found.status, 200, found.text);
     assert.deepEqual(found.body.patient, { id: patient.user.id, display_name: patient.user.displayName });
     const events = flaggedEventsOfRequest(found.headers.get('x-request-id'));
-    assert.deepEqual(events.map((event) => [event.event_type, event.outcome, event.patient_id]), [['break_glass.search', 'allowed', patient.user.id]]);
+    // A search records the ids it returned.
+    assert.deepEqual(events.map((event) => [event.event_type, event.outcome, event.patient_id, event.result_ids]), [['break_glass.search', 'allowed', patient.user.id, patient.user.id]]);
   });
 
   test('episode input checked', async () => {

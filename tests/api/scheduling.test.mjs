@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import { assertError } from './support/client.mjs';
-import { adminQuery, countRows } from './support/database.mjs';
+import { adminQuery, auditEventsOfRequest, countRows } from './support/database.mjs';
 import { minutesFromNow, publishAvailability, rfc3339 } from './support/scheduling.mjs';
 import { newClinician, newPatient } from './support/users.mjs';
 
@@ -69,6 +69,17 @@ describe('scheduling', () => {
       [slots[0].id, true],
       [slots[1].id, false],
     ]);
+  });
+
+  test('an appointment list records the ids it returned', async () => {
+    const list = await clinician.client.get('/api/appointments');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.body.map((item) => item.id), [appointment.id]);
+    const events = auditEventsOfRequest(list.headers.get('x-request-id'));
+    assert.deepEqual(
+      events.map((event) => [event.event_type, event.patient_id, event.result_ids]),
+      [['appointment.list', firstPatient.user.id, appointment.id]],
+    );
   });
 
   test('double booking rejected', async () => {

@@ -4,6 +4,7 @@ import type { Role, User } from './api/types';
 import { AdminUsersPage } from './admin/AdminUsersPage';
 import { BreakGlassQueuePage } from './admin/BreakGlassQueuePage';
 import { ElevationGate } from './admin/elevation';
+import { AuditReviewPage } from './audit/AuditReviewPage';
 import { StaffHomePage } from './admin/StaffHomePage';
 import { IdleLogout } from './auth/IdleLogout';
 import { BreakGlassPage } from './breakglass/BreakGlassPage';
@@ -15,6 +16,7 @@ import { TotpVerifyPage } from './auth/TotpVerifyPage';
 import { SessionProvider, useSession } from './auth/session';
 import { ConsultationPage } from './consultation/ConsultationPage';
 import { SecurityPage } from './account/SecurityPage';
+import { AccessReportPage } from './records/AccessReportPage';
 import { RecordsPage } from './records/RecordsPage';
 import { AppointmentsPage } from './scheduling/AppointmentsPage';
 import { AvailabilityPage } from './scheduling/AvailabilityPage';
@@ -90,6 +92,7 @@ function SessionGate() {
 }
 
 function homePath(role: Role): string {
+  if (role === 'auditor') return '/audit';
   return role === 'patient' || role === 'clinician' ? '/appointments' : '/staff';
 }
 
@@ -106,7 +109,9 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/book" element={onlyFor(['patient'], <BookPage />)} />
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
+      <Route path="/access-report" element={onlyFor(['patient'], <AccessReportPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
+      <Route path="/audit" element={onlyFor(['auditor'], <AuditReviewPage />)} />
       <Route path="/security" element={<SecurityPage user={user} />} />
       <Route
         path="/admin/users"
@@ -133,6 +138,7 @@ function roleNavItems(user: User): { to: string; label: string }[] {
         { to: '/appointments', label: 'My appointments' },
         { to: '/book', label: 'Book' },
         { to: `/patients/${user.id}/records`, label: 'My records' },
+        { to: '/access-report', label: 'Who has accessed my record' },
       ];
     case 'clinician':
       return [
@@ -147,7 +153,7 @@ function roleNavItems(user: User): { to: string; label: string }[] {
         { to: '/admin/break-glass', label: 'Break-glass review' },
       ];
     case 'auditor':
-      return [{ to: '/staff', label: 'Audit' }];
+      return [{ to: '/audit', label: 'Audit review' }];
   }
 }
 

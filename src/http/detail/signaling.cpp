@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "db/transaction.hpp"
 #include "http/detail/convert.hpp"
@@ -268,6 +269,12 @@ asio::awaitable<void> run_signaling(TlsStream stream, BeastRequest request,
   }
   services.rooms.leave(seat.appointment_id, seat.side, peer.get());
   core::log(core::LogLevel::info, "video", "participant left", ids);
+  // Nothing waits for this event: the participant has gone already. If its
+  // batch fails, the writer logs the failure.
+  if (services.audit_writer != nullptr) {
+    services.audit_writer->submit(video::leave_event(admission.context.signed_in(), seat),
+                                  services.clock.now());
+  }
 }
 
 }  // namespace telehealth::http::detail

@@ -47,8 +47,9 @@ export function superuserExec(sql, variables = {}) {
 /** Returns the audit events of `requestId` with the break-glass episode id, oldest first. */
 export function flaggedEventsOfRequest(requestId) {
   return adminQuery(
-    `SELECT coalesce(json_agg(e ORDER BY e.seq), '[]')
-       FROM (SELECT seq, event_type, actor_id, patient_id, record_type, record_id, outcome, break_glass_id
+    `SELECT coalesce(jsonb_agg(e ORDER BY e.seq), '[]')
+       FROM (SELECT seq, event_type, actor_id, patient_id, record_type, record_id, outcome, break_glass_id,
+                    result_ids
                FROM audit_events WHERE request_id = :'request_id') e;`,
     { request_id: requestId },
   );

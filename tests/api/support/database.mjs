@@ -66,8 +66,9 @@ export function runPsql(dsn, sql, variables = {}) {
 }
 
 /**
- * Runs SQL whose last statement selects one JSON value, and returns that value
- * parsed. Throws with psql's error output when psql fails.
+ * Runs SQL whose last statement selects one JSON value on one line, and
+ * returns that value parsed. Throws with psql's error output when psql fails.
+ * json_agg puts a line break between elements; jsonb_agg does not.
  */
 export function queryJson(dsn, sql, variables = {}) {
   const { status, stdout, stderr } = runPsql(dsn, sql, variables);
@@ -91,9 +92,9 @@ export function countRows(table, where, variables = {}) {
 /** Returns the audit events that the request with `requestId` wrote, oldest first. */
 export function auditEventsOfRequest(requestId) {
   return adminQuery(
-    `SELECT coalesce(json_agg(e ORDER BY e.seq), '[]')
+    `SELECT coalesce(jsonb_agg(e ORDER BY e.seq), '[]')
        FROM (SELECT seq, event_type, actor_id, actor_role, patient_id, record_type,
-                    record_id, outcome, request_id
+                    record_id, outcome, request_id, result_ids
                FROM audit_events WHERE request_id = :'request_id') e;`,
     { request_id: requestId },
   );

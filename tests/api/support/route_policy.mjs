@@ -304,9 +304,9 @@ export const routePolicy = {
     websocket: true,
     statuses: row(401, 401, 101, 404, 101, 404, 404, 404),
     audit: {
-      patient: ['consultation.join:allowed'],
+      patient: ['consultation.join:allowed', 'consultation.leave:allowed'],
       unrelated_clinician: ['consultation.join:denied'],
-      related_clinician: ['consultation.join:allowed'],
+      related_clinician: ['consultation.join:allowed', 'consultation.leave:allowed'],
       admin: ['consultation.join:denied'],
       elevated_admin: ['consultation.join:denied'],
       auditor: ['consultation.join:denied'],
@@ -408,6 +408,51 @@ export const routePolicy = {
     roles: [],
     phi: false,
     statuses: row(400, 400, 400, 400, 400, 400, 400, 400),
+  },
+  // The auditor's review of the audit log. Without `format` the export
+  // stops at input validation (400) before reading anything.
+  'GET /api/audit/events': {
+    access: 'verified',
+    roles: ['auditor'],
+    phi: true,
+    statuses: row(401, 401, 403, 403, 403, 403, 403, 200),
+    audit: {
+      patient: ['access.role_denied:denied'],
+      unrelated_clinician: ['access.role_denied:denied'],
+      related_clinician: ['access.role_denied:denied'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+      auditor: ['audit.search:allowed'],
+    },
+  },
+  'GET /api/audit/events/export': {
+    access: 'verified',
+    roles: ['auditor'],
+    phi: true,
+    statuses: row(401, 401, 403, 403, 403, 403, 403, 400),
+    audit: {
+      patient: ['access.role_denied:denied'],
+      unrelated_clinician: ['access.role_denied:denied'],
+      related_clinician: ['access.role_denied:denied'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+    },
+  },
+  // Only the patient reads who accessed their record; a treating clinician
+  // may read the record itself but not this report.
+  'GET /api/patients/{patient_id}/access-report': {
+    access: 'verified',
+    roles: ['patient'],
+    phi: true,
+    statuses: row(401, 401, 200, 403, 403, 403, 403, 403),
+    audit: {
+      patient: ['access_report.read:allowed'],
+      unrelated_clinician: ['access.role_denied:denied'],
+      related_clinician: ['access.role_denied:denied'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
   },
   'POST /api/break-glass/search': {
     access: 'verified',

@@ -2,7 +2,7 @@ import { Link } from 'react-router-dom';
 import { useCurrentUser } from '../auth/session';
 import { PageTitle } from '../shared/ui';
 
-/** Renders the home page of admins (links to their tools) and auditors, whose tools are not built yet. */
+/** Renders the home page of admins and auditors, with links to their tools. */
 export function StaffHomePage() {
   const user = useCurrentUser();
   const isAdmin = user.role === 'admin';
@@ -33,12 +33,16 @@ export function StaffHomePage() {
           </ul>
         </section>
       ) : (
-        <section aria-labelledby="coming-heading">
-          <h2 id="coming-heading">Not available in the web app yet</h2>
-          <p data-testid="coming-soon">
-            Audit review (searching the access log of patient records) is planned but not built yet. This web app has no
-            audit functions today.
-          </p>
+        <section aria-labelledby="tools-heading">
+          <h2 id="tools-heading">Audit tools</h2>
+          <ul>
+            <li>
+              <Link to="/audit" data-testid="audit-review-link">
+                Audit review
+              </Link>
+              : search the audit log, flagged events first, and export it as CSV or JSON.
+            </li>
+          </ul>
         </section>
       )}
     </>
