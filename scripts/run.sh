@@ -122,6 +122,7 @@ main() {
 
   announce "Applying database migrations"
   server_migrate "$checkout" "$pg_dir/secrets/owner.dsn"
+  pg_apply_audit_schema_log "$pg_dir" "$checkout"
 
   announce "Starting coturn on 127.0.0.1:$turn_port"
   coturn_start "$coturn_dir" "$turn_port" "$turn_min_port" "$turn_max_port"

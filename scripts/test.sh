@@ -154,6 +154,7 @@ main() {
 
   announce "Applying database migrations to the test cluster"
   server_migrate "$checkout" "$pg_dir/secrets/owner.dsn"
+  pg_apply_audit_schema_log "$pg_dir" "$checkout"
 
   run_suite "C++ tests (ctest)" run_ctest
 

@@ -15,8 +15,9 @@
 # checkout (see pg_prepare_server_dir).
 #
 # Roles: postgres (superuser), telehealth_owner (owns the database and runs the
-# migrations) and telehealth_app (the server's role: NOINHERIT, owns nothing,
-# and gets its privileges from GRANTs in the migrations).
+# migrations), telehealth_app (the server's role: NOINHERIT, owns nothing,
+# and gets its privileges from GRANTs in the migrations) and
+# telehealth_maintenance (NOLOGIN; drops expired audit partitions).
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_DATABASE=telehealth
@@ -236,6 +237,12 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'telehealth_app') THEN
     CREATE ROLE telehealth_app;
   END IF;
+  -- Drops expired audit partitions (migrations/011_audit_partitions.sql).
+  -- NOLOGIN: an operator logs in as a role of their own that is granted
+  -- this one (see README.md, "Audit retention").
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'telehealth_maintenance') THEN
+    CREATE ROLE telehealth_maintenance NOLOGIN NOINHERIT;
+  END IF;
 END
 $$;
 ALTER ROLE telehealth_owner WITH LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE
@@ -264,6 +271,16 @@ GRANT CONNECT ON DATABASE telehealth TO telehealth_app;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 ALTER SCHEMA public OWNER TO telehealth_owner;
 SQL
+}
+
+# Install the event triggers that log schema changes to the audit tables
+# (deploy/postgres/audit_schema_log.sql) in the telehealth database. Only a
+# superuser may create event triggers, so this runs after the migrations,
+# which run as the owner. Safe to run on every start.
+pg_apply_audit_schema_log() {
+  local cluster_dir=$1
+  local checkout=$2
+  pg_superuser_psql "$cluster_dir" telehealth -f "$checkout/deploy/postgres/audit_schema_log.sql"
 }
 
 # Write the libpq connection strings into CLUSTER/secrets/*.dsn (0600).

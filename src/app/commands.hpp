@@ -33,6 +33,14 @@ int run_audit_public_key(const std::filesystem::path& config_file);
 int run_audit_prove(const std::filesystem::path& config_file, const std::string& event_id,
                     std::optional<std::int64_t> tree_size);
 
+/// Lists the monthly audit partitions with event counts and whether each is
+/// past retention. Returns the exit code.
+int run_audit_partitions(const std::filesystem::path& config_file);
+
+/// Drops the audit partitions past retention as telehealth_maintenance.
+/// Returns the exit code.
+int run_audit_drop_expired(const std::string& maintenance_database_url);
+
 /// Creates the demo clinic (invented people) and prints the sign-in details.
 int run_demo_seed(const std::filesystem::path& config_file);
 

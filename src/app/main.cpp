@@ -47,6 +47,18 @@ int main(int argc, char** argv) {
   prove->add_option("EVENT_ID", prove_event, "Id (UUID) of the audit event")->required();
   prove->add_option("--tree-size", prove_tree_size,
                     "Tree size of the checkpoint to prove against (default: the latest)");
+  auto* partitions = audit->add_subcommand(
+      "partitions", "List the monthly audit partitions, their event counts and retention");
+  auto* drop_expired = audit->add_subcommand(
+      "drop-expired", "Drop the audit partitions past retention, as telehealth_maintenance");
+  std::string maintenance_database_url;
+  // The environment variable keeps the password out of `ps` output.
+  drop_expired
+      ->add_option("--maintenance-database-url", maintenance_database_url,
+                   "libpq DSN of telehealth_maintenance or a role granted it "
+                   "(or TELEHEALTH_MAINTENANCE_DATABASE_URL)")
+      ->envname("TELEHEALTH_MAINTENANCE_DATABASE_URL")
+      ->required();
 
   auto* demo = cli.add_subcommand("demo", "Demo data");
   demo->require_subcommand(1);
@@ -78,6 +90,8 @@ int main(int argc, char** argv) {
     if (*checkpoint) return telehealth::app::run_audit_checkpoint(config_file);
     if (*public_key) return telehealth::app::run_audit_public_key(config_file);
     if (*prove) return telehealth::app::run_audit_prove(config_file, prove_event, prove_tree_size);
+    if (*partitions) return telehealth::app::run_audit_partitions(config_file);
+    if (*drop_expired) return telehealth::app::run_audit_drop_expired(maintenance_database_url);
     if (*seed) return telehealth::app::run_demo_seed(config_file);
     if (*routes) return telehealth::app::run_print_routes(config_file);
     if (*user_unlock) return telehealth::app::run_user_unlock(config_file, unlock_email);

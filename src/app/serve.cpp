@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/config.hpp"
 #include "audit/checkpoint.hpp"
+#include "audit/partitions.hpp"
 #include "audit/writer.hpp"
 #include "core/log.hpp"
 #include "crypto/keyring.hpp"
@@ -102,6 +103,10 @@ int run_serve(const std::filesystem::path& config_file) {
   auto keyring = crypto::Keyring::open_or_create(config.keyring);
   db::Pool pool(config.database_url, config.pool_size);
   { auto probe = pool.acquire(); }  // fail at start-up, not at the first request
+  // Every audit insert needs a partition for its month: create them now, and
+  // daily from here on (src/audit/partitions.hpp).
+  audit::create_partitions(*pool.acquire());
+  audit::PartitionMaintainer partition_maintainer(config.database_url);
   core::SystemClock clock;
   video::Rooms rooms;
   // Declared before the writer, so that it outlives the thread that calls it.

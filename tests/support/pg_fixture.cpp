@@ -33,6 +33,8 @@ std::string new_database_name() {
 
 }  // namespace
 
+std::filesystem::path migrations_folder() { return TELEHEALTH_MIGRATIONS_DIR; }
+
 std::string with_database(std::string_view dsn, std::string_view database) {
   if (!is_uri(dsn)) return std::string(dsn) + " dbname=" + std::string(database);
 
@@ -49,7 +51,8 @@ std::string with_database(std::string_view dsn, std::string_view database) {
 }
 
 PgDatabase::PgDatabase(std::string admin_dsn, const std::string& owner_dsn,
-                       const std::string& app_dsn)
+                       const std::string& app_dsn,
+                       const std::optional<std::filesystem::path>& migrations)
     : admin_dsn_(std::move(admin_dsn)),
       name_(new_database_name()),
       owner_dsn_(with_database(owner_dsn, name_)),
@@ -66,7 +69,15 @@ PgDatabase::PgDatabase(std::string admin_dsn, const std::string& owner_dsn,
     superuser_->exec_script("GRANT CONNECT ON DATABASE " + name_ + " TO " + std::string(kAppRole));
 
     db::Connection owner(owner_dsn_);
-    db::migrate(owner, TELEHEALTH_MIGRATIONS_DIR);
+    db::migrate(owner, migrations.value_or(migrations_folder()));
+    if (!migrations) {
+      // The server creates partitions around today; events at the tests'
+      // fixed times need these (migrations/011_audit_partitions.sql).
+      owner.exec(
+          "SELECT audit_create_partition(month) FROM generate_series("
+          "timestamptz '2031-01-01 00:00:00+00', timestamptz '2031-12-01 00:00:00+00',"
+          " interval '1 month') AS month");
+    }
   } catch (...) {
     superuser_.reset();
     db::Connection admin(admin_dsn_);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,13 +27,21 @@ namespace telehealth::test {
 /// earlier one, and postgresql:// URIs, whose path is replaced.
 std::string with_database(std::string_view dsn, std::string_view database);
 
+/// The repository's migrations/ folder.
+std::filesystem::path migrations_folder();
+
 /// A database named th_test_<16 random hex digits>, owned by
 /// telehealth_owner, with CONNECT revoked from PUBLIC and granted to
 /// telehealth_app, and every migration in migrations/ applied as the owner. Dropped on destruction,
 /// even while connections to it remain (DROP DATABASE ... WITH (FORCE)).
+///
+/// With all of migrations/ applied, it also has audit partitions for every
+/// month of 2031, the year of the fixed clocks the pg tests use. `migrations`
+/// names another folder instead, for a test of a migration itself.
 class PgDatabase {
  public:
-  PgDatabase(std::string admin_dsn, const std::string& owner_dsn, const std::string& app_dsn);
+  PgDatabase(std::string admin_dsn, const std::string& owner_dsn, const std::string& app_dsn,
+             const std::optional<std::filesystem::path>& migrations = std::nullopt);
   ~PgDatabase();
   PgDatabase(const PgDatabase&) = delete;
   PgDatabase& operator=(const PgDatabase&) = delete;
