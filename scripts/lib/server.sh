@@ -67,6 +67,7 @@ server_write_config() {
     CONFIG_TLS_DIR=$(realpath -m "$tls_dir") \
     CONFIG_WEB_ROOT=$(realpath -m "$web_root") \
     CONFIG_RATE_LIMITS=$rate_limits \
+    CONFIG_CHECKPOINT_FILE="$(realpath -m "$(dirname "$file")")/audit-checkpoints.jsonl" \
     node -e '
       const env = process.env;
       const config = {
@@ -88,6 +89,8 @@ server_write_config() {
         },
         session: { idle_timeout_seconds: 900, absolute_timeout_seconds: 43200 },
         rate_limits: JSON.parse(env.CONFIG_RATE_LIMITS),
+        // Beside the configuration; a deployment ships a copy off the machine.
+        audit: { checkpoint_file: env.CONFIG_CHECKPOINT_FILE },
         log_level: "info",
       };
       process.stdout.write(JSON.stringify(config, null, 2) + "\n");

@@ -62,13 +62,20 @@ int run_audit_verify(const std::filesystem::path& config_file, const AuditVerify
                           ? open_existing_keyring(config).audit_signing_public_key()
                           : read_public_key_file(options.public_key_file);
   verify.checkpoint_file = options.checkpoint_file;
+  // `serve` creates the configured file at start-up, so a missing one was
+  // removed: without it, rewritten events and checkpoints would pass.
+  bool file_missing = false;
   if (verify.checkpoint_file.empty() && !config.audit.checkpoint_file.empty()) {
     if (std::filesystem::exists(config.audit.checkpoint_file)) {
       verify.checkpoint_file = config.audit.checkpoint_file;
     } else {
-      std::cout << "note: checkpoint file " << config.audit.checkpoint_file.string()
-                << " does not exist yet; checking database checkpoints only\n";
+      file_missing = true;
     }
+  }
+  if (verify.checkpoint_file.empty() && !file_missing) {
+    std::cout << "warning: no checkpoint file; database checkpoints alone do not show a log "
+                 "rewritten by a superuser; pass --checkpoint-file with a copy kept off this "
+                 "machine\n";
   }
 
   const auto report = audit::verify_log(verify);
@@ -82,8 +89,15 @@ int run_audit_verify(const std::filesystem::path& config_file, const AuditVerify
               report.hashing_seconds,
               rate(report.events_checked, report.hashing_seconds).c_str());
   std::fflush(stdout);
-  if (!report.problems.empty()) {
-    for (const auto& problem : report.problems) std::cout << "FAILED: " << problem << '\n';
+  auto problems = report.problems;
+  if (file_missing) {
+    problems.push_back("checkpoint file " + config.audit.checkpoint_file.string() +
+                       " (audit.checkpoint_file) does not exist, although the server creates "
+                       "it at start-up; compare with a copy kept off this machine "
+                       "(--checkpoint-file)");
+  }
+  if (!problems.empty()) {
+    for (const auto& problem : problems) std::cout << "FAILED: " << problem << '\n';
     return 1;
   }
   std::cout << "OK: every chain, tree root and checkpoint signature is intact\n";

@@ -45,7 +45,10 @@ struct VerifyReport {
   std::string problem;
 };
 
-/// Recomputes the whole chain in sequence order, streaming the rows.
+/// Recomputes every chain's hashes and links in sequence order, streaming
+/// the rows; no tree or checkpoints. A quick check for tests and tools that
+/// hold only a connection; `telehealth audit verify` uses verify_log
+/// (audit/log_verifier.hpp), which also checks the signed checkpoints.
 VerifyReport verify(db::Connection& connection);
 
 }  // namespace telehealth::audit

@@ -47,19 +47,27 @@ struct Head {
   merkle::Frontier frontier;
 };
 
-Head read_last_checkpoint(db::Transaction& tx, const std::string& chain) {
+// The latest checkpoint's tree, to continue from. Its frontier is not
+// signed, so it is used only when it yields the signed root and the
+// signature checks out with this keyring's key: otherwise a superuser could
+// plant a frontier of invented leaves and have the real key sign over them.
+Head read_last_checkpoint(db::Transaction& tx, const std::string& chain,
+                          const crypto::Ed25519PublicKey& public_key) {
   const auto last = tx.exec(
-      "SELECT tree_size, frontier FROM audit_checkpoints WHERE chain = $1"
-      " ORDER BY tree_size DESC LIMIT 1",
+      "SELECT tree_size, root_hash, signed_at, key_id, signature, frontier"
+      " FROM audit_checkpoints WHERE chain = $1 ORDER BY tree_size DESC LIMIT 1",
       {chain});
   Head head;
   if (last.empty()) return head;
-  head.size = last.integer(0, 0);
-  auto frontier = merkle::Frontier::parse(static_cast<std::uint64_t>(head.size), last.bytes(0, 1));
-  if (!frontier) {
+  const Checkpoint signed_row = read_checkpoint_row(last, 0, chain);
+  head.size = signed_row.tree_size;
+  auto frontier = merkle::Frontier::parse(static_cast<std::uint64_t>(head.size), last.bytes(0, 5));
+  if (!frontier || frontier->root() != signed_row.root_hash ||
+      !signature_valid(signed_row, public_key)) {
     throw std::runtime_error("chain " + chain + ": the checkpoint at tree size " +
                              std::to_string(head.size) +
-                             " has an invalid frontier; run `telehealth audit verify`");
+                             " does not match its signature or root; not signing over it;"
+                             " run `telehealth audit verify`");
   }
   head.frontier = std::move(*frontier);
   return head;
@@ -108,6 +116,25 @@ struct EvpContextFree {
 };
 
 }  // namespace
+
+Checkpoint read_checkpoint_row(const db::Result& rows, int row, const std::string& chain) {
+  Checkpoint checkpoint;
+  checkpoint.chain = chain;
+  checkpoint.tree_size = rows.integer(row, 0);
+  const auto root = rows.bytes(row, 1);
+  const auto signature = rows.bytes(row, 4);
+  if (root.size() != checkpoint.root_hash.size() ||
+      signature.size() != checkpoint.signature.size()) {
+    throw std::runtime_error("chain " + chain + ": the checkpoint at tree size " +
+                             std::to_string(checkpoint.tree_size) +
+                             " is malformed; run `telehealth audit verify`");
+  }
+  std::copy(root.begin(), root.end(), checkpoint.root_hash.begin());
+  checkpoint.signed_at = rows.timestamp(row, 2);
+  checkpoint.key_id = std::string(rows.text(row, 3));
+  std::copy(signature.begin(), signature.end(), checkpoint.signature.begin());
+  return checkpoint;
+}
 
 std::string checkpoint_message(const Checkpoint& checkpoint) {
   std::string message = "telehealth-audit-checkpoint/v1\n";
@@ -248,7 +275,7 @@ std::optional<Checkpoint> write_checkpoint(db::Connection& connection,
                                            const std::filesystem::path& file, core::Seconds now) {
   db::Transaction tx(connection);
   tx.exec(kCheckpointLockSql, {chain});
-  Head head = read_last_checkpoint(tx, chain);
+  Head head = read_last_checkpoint(tx, chain, keyring.audit_signing_public_key());
   const std::int64_t previous_size = head.size;
   catch_up(tx, chain, head);
   const auto size = static_cast<std::int64_t>(head.frontier.size());
@@ -277,7 +304,20 @@ std::optional<Checkpoint> write_checkpoint(db::Connection& connection,
 }
 
 Checkpointer::Checkpointer(const crypto::Keyring& keyring, Settings settings)
-    : keyring_(keyring), settings_(std::move(settings)) {}
+    : keyring_(keyring), settings_(std::move(settings)) {
+  // Created now, empty, so that `audit verify` can tell a removed file from
+  // one that no checkpoint has been written to yet.
+  if (!settings_.checkpoint_file.empty()) {
+    const int fd = ::open(settings_.checkpoint_file.c_str(),
+                          O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      throw std::runtime_error("checkpoint file " + settings_.checkpoint_file.string() +
+                               ": cannot be created: " + std::strerror(errno) +
+                               "; check audit.checkpoint_file");
+    }
+    ::close(fd);
+  }
+}
 
 void Checkpointer::on_commit(db::Connection& connection, std::int64_t chain_size,
                              core::Seconds now) {

@@ -40,6 +40,10 @@ struct Checkpoint {
   crypto::Ed25519Signature signature{};
 };
 
+/// Reads a checkpoint from a row whose first five columns are tree_size,
+/// root_hash, signed_at, key_id and signature; throws for a malformed one.
+Checkpoint read_checkpoint_row(const db::Result& rows, int row, const std::string& chain);
+
 /// The exact bytes that the signature covers (see above).
 std::string checkpoint_message(const Checkpoint& checkpoint);
 
@@ -84,6 +88,8 @@ std::optional<Checkpoint> write_checkpoint(db::Connection& connection,
 /// so a failed checkpoint never stops the audit writer.
 class Checkpointer final : public CommitListener {
  public:
+  /// Creates `settings.checkpoint_file`, empty, if it does not exist; throws
+  /// naming it if it cannot.
   Checkpointer(const crypto::Keyring& keyring, Settings settings);
 
   void on_commit(db::Connection& connection, std::int64_t chain_size, core::Seconds now) override;

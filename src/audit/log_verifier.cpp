@@ -162,6 +162,9 @@ bool parse_tuple(std::string_view buffer, std::size_t& pos, Fields& fields, bool
 struct ChainState {
   std::string name;
   std::int64_t events = 0;
+  // TODO: after `audit drop-expired` a chain starts past seq 1; start from
+  // the head recorded in audit_dropped_partitions and the frontier of a
+  // checkpoint at or after it instead.
   std::int64_t expected_seq = 1;
   std::string expected_prev = std::string(32, '\0');
   bool broken = false;

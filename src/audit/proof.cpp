@@ -69,19 +69,7 @@ Checkpoint read_checkpoint(db::Transaction& tx, const std::string& chain,
                   : "chain " + chain +
                         " has no checkpoint yet; run `telehealth audit checkpoint` first");
   }
-  Checkpoint checkpoint;
-  checkpoint.chain = chain;
-  checkpoint.tree_size = rows.integer(0, 0);
-  const auto root = rows.bytes(0, 1);
-  const auto signature = rows.bytes(0, 4);
-  if (root.size() != 32 || signature.size() != 64) {
-    throw std::runtime_error("the checkpoint row is invalid; run `telehealth audit verify`");
-  }
-  std::copy(root.begin(), root.end(), checkpoint.root_hash.begin());
-  checkpoint.signed_at = rows.timestamp(0, 2);
-  checkpoint.key_id = std::string(rows.text(0, 3));
-  std::copy(signature.begin(), signature.end(), checkpoint.signature.begin());
-  return checkpoint;
+  return read_checkpoint_row(rows, 0, chain);
 }
 
 std::vector<merkle::Hash> read_leaves(db::Transaction& tx, const std::string& chain,

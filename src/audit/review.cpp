@@ -117,7 +117,12 @@ std::optional<ReviewCursor> decode_cursor(std::string_view text) {
   const auto seconds = parse_integer<std::int64_t>(rest.substr(0, first_dot));
   const auto chain = rest.substr(first_dot + 1, last_dot - first_dot - 1);
   const auto seq = parse_integer<std::int64_t>(rest.substr(last_dot + 1));
-  if (!seconds || *seconds < 0 || !is_chain_name(chain) || !seq || *seq < 1) return std::nullopt;
+  // 9999-12-31T23:59:59Z: PostgreSQL rejects a later time as out of range.
+  constexpr std::int64_t kLastSecond = 253402300799;
+  if (!seconds || *seconds < 0 || *seconds > kLastSecond || !is_chain_name(chain) || !seq ||
+      *seq < 1) {
+    return std::nullopt;
+  }
   cursor.after = EventKey{core::Seconds(std::chrono::seconds(*seconds)), std::string(chain), *seq};
   return cursor;
 }

@@ -1,4 +1,5 @@
 #include "audit/chain.hpp"
+#include "audit/event_rows.hpp"
 
 namespace telehealth::audit {
 
@@ -6,38 +7,6 @@ namespace {
 
 // Rows per FETCH: bounds memory while keeping round trips few.
 constexpr int kBatchRows = 20000;
-
-std::optional<std::string> opt(const db::Result& rows, int row, int column) {
-  return rows.optional_text(row, column);
-}
-
-std::string raw(const db::Result& rows, int row, int column) {
-  const auto bytes = rows.bytes(row, column);
-  return {bytes.begin(), bytes.end()};
-}
-
-StoredEvent read_row(const db::Result& rows, int row) {
-  StoredEvent stored;
-  stored.seq = rows.integer(row, 0);
-  stored.id = std::string(rows.text(row, 1));
-  stored.occurred_at = rows.timestamp(row, 2);
-  stored.event.event_type = std::string(rows.text(row, 3));
-  stored.event.actor_id = opt(rows, row, 4);
-  stored.event.actor_role = opt(rows, row, 5);
-  stored.event.patient_id = opt(rows, row, 6);
-  stored.event.record_type = opt(rows, row, 7);
-  stored.event.record_id = opt(rows, row, 8);
-  stored.outcome_text = std::string(rows.text(row, 9));
-  stored.event.client_ip = std::string(rows.text(row, 10));
-  stored.event.user_agent = std::string(rows.text(row, 11));
-  stored.event.request_id = std::string(rows.text(row, 12));
-  stored.prev_hash = raw(rows, row, 13);
-  stored.hash = raw(rows, row, 14);
-  stored.event.break_glass_id = opt(rows, row, 15);
-  stored.chain = std::string(rows.text(row, 16));
-  stored.event.result_ids = opt(rows, row, 17);
-  return stored;
-}
 
 // Checks one event against its predecessor; returns the problem or "".
 std::string check_event(const StoredEvent& event, std::int64_t expected_seq,
@@ -63,9 +32,7 @@ VerifyReport verify(db::Connection& connection) {
   VerifyReport report;
   db::Transaction tx(connection);
   tx.exec(
-      "DECLARE audit_scan NO SCROLL CURSOR FOR SELECT seq, id, occurred_at, event_type,"
-      " actor_id, actor_role, patient_id, record_type, record_id, outcome, client_ip,"
-      " user_agent, request_id, prev_hash, hash, break_glass_id, chain, result_ids"
+      std::string("DECLARE audit_scan NO SCROLL CURSOR FOR SELECT ") + kEventColumns +
       " FROM audit_events ORDER BY chain, seq");
 
   // Each chain starts at seq 1 with 32 zero bytes as its predecessor.
@@ -77,7 +44,7 @@ VerifyReport verify(db::Connection& connection) {
     const auto rows = tx.exec(fetch);
     if (rows.empty()) break;
     for (int row = 0; row < rows.rows(); ++row) {
-      const StoredEvent event = read_row(rows, row);
+      const StoredEvent event = read_event_row(rows, row);
       if (event.chain != chain) {
         chain = event.chain;
         expected_seq = 1;

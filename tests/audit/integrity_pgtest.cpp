@@ -329,6 +329,22 @@ TEST_F(AuditIntegrity, ApplicationRoleCannotChangeCheckpoints) {
   EXPECT_EQ(database().exec_as_superuser("SELECT count(*) FROM audit_checkpoints").integer(0, 0), 1);
 }
 
+// The stored frontier is not signed. A superuser who plants another one
+// (here: one hash changed) must not get the real key to sign over it.
+TEST_F(AuditIntegrity, PlantedFrontierIsNotSignedOver) {
+  append_events(6);
+  checkpoint_now();
+  tamper(
+      "UPDATE audit_checkpoints SET frontier = overlay(frontier PLACING"
+      " decode(lpad(to_hex(get_byte(frontier, 0) # 1), 2, '0'), 'hex') FROM 1 FOR 1)");
+  append_events(2);
+  const auto result = telehealth("audit checkpoint");
+  EXPECT_NE(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("does not match its signature or root"), std::string::npos)
+      << result.output;
+  EXPECT_EQ(database().exec_as_superuser("SELECT count(*) FROM audit_checkpoints").integer(0, 0), 1);
+}
+
 TEST_F(AuditIntegrity, CheckpointerSignsByCountAndInterval) {
   Settings settings;
   settings.checkpoint_events = 5;

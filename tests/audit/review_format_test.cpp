@@ -92,7 +92,9 @@ TEST(ReviewCursor, SectionStartHasNoKey) {
 
 TEST(ReviewCursor, RejectsMalformedText) {
   for (const auto* text : {"", "x", "f.", "f.1", "f.1.main", "f.1.main.0", "f.-1.main.2",
-                           "f.1.Main.2", "f.1..2", "f.a.main.2", "r.1.main.2x", "f1.main.2"}) {
+                           "f.1.Main.2", "f.1..2", "f.a.main.2", "r.1.main.2x", "f1.main.2",
+                           // past 9999-12-31T23:59:59Z, which PostgreSQL cannot store
+                           "r.253402300800.main.2", "r.99999999999999999.main.2"}) {
     EXPECT_FALSE(decode_cursor(text)) << text;
   }
 }

@@ -7,36 +7,24 @@
 //
 // The steps share state and run in order; once one fails, the rest are
 // skipped. Run through scripts/test.sh (see tests/browser/README.md).
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 
 import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
 import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
 import { navLink, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
+import { launchChromium, newParticipantContext } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
 const STEP_TIMEOUT_MS = 60_000;
 const ACTION_TIMEOUT_MS = 15_000;
 const HOOK_TIMEOUT_MS = 60_000;
 
-function describeViolations(violations) {
-  return violations
-    .map((violation) => {
-      const targets = violation.nodes.map((node) => node.target.join(' ')).join('; ');
-      return `- ${violation.id} (${violation.impact}): ${violation.help}\n    elements: ${targets}`;
-    })
-    .join('\n');
-}
 
-async function checkAccessibility(page, pageName) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  assert.equal(results.violations.length, 0, `axe found WCAG 2 A/AA violations on the ${pageName}:\n${describeViolations(results.violations)}`);
-}
 
 /** Completes the TOTP step of a sign-in with a code of the next time step. */
 async function verifyTotp(page, secret) {
@@ -54,23 +42,8 @@ describe('patient access report', { timeout: SUITE_TIMEOUT_MS }, () => {
   let auditor;
   let patient;
   let viewEventId;
-  let earlierStepFailed = false;
 
-  function step(name, body) {
-    it(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (earlierStepFailed) {
-        t.skip('an earlier step failed');
-        return;
-      }
-      try {
-        await body(t);
-      } catch (error) {
-        earlierStepFailed = true;
-        await saveFailureScreenshots(`access report ${name}`, pages);
-        throw error;
-      }
-    });
-  }
+  const step = orderedSteps('access report', () => pages, STEP_TIMEOUT_MS);
 
   before(async () => {
     // The appointment and the note are made through the API; the browser

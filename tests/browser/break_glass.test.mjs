@@ -5,35 +5,20 @@
 //
 // The steps share state and run in order; once one fails, the rest are
 // skipped. Run through scripts/test.sh (see tests/browser/README.md).
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
+import { launchChromium, newParticipantContext } from './support/browser.mjs';
 import { queryCount, queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 import { createUser, randomSuffix } from './support/users.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
 const STEP_TIMEOUT_MS = 60_000;
 const ACTION_TIMEOUT_MS = 15_000;
 const HOOK_TIMEOUT_MS = 30_000;
-
-/** Formats axe violations one per line, with the elements each one found. */
-function describeViolations(violations) {
-  return violations
-    .map((violation) => {
-      const targets = violation.nodes.map((node) => node.target.join(' ')).join('; ');
-      return `- ${violation.id} (${violation.impact}): ${violation.help}\n    elements: ${targets}`;
-    })
-    .join('\n');
-}
-
-async function checkAccessibility(page, pageName) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  assert.equal(results.violations.length, 0, `axe found WCAG 2 A/AA violations on the ${pageName}:\n${describeViolations(results.violations)}`);
-}
 
 /**
  * Returns the TOTP code of the next 30-second step. Enrolment spent the
@@ -54,23 +39,8 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
   let browser;
   const pages = { clinician: undefined, admin: undefined, invitee: undefined };
   const users = {};
-  let earlierStepFailed = false;
 
-  function step(name, body) {
-    it(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (earlierStepFailed) {
-        t.skip('an earlier step failed');
-        return;
-      }
-      try {
-        await body(t);
-      } catch (error) {
-        earlierStepFailed = true;
-        await saveFailureScreenshots(`break-glass ${name}`, pages);
-        throw error;
-      }
-    });
-  }
+  const step = orderedSteps('break-glass', () => pages, STEP_TIMEOUT_MS);
 
   before(async () => {
     users.clinician = createUser(environment, { role: 'clinician', displayName: `Dr Hallam Recke ${suffix}`, emailLocalPart: 'bg-clinician' });

@@ -7,16 +7,16 @@
 // The steps share state and run in order; once one fails, the rest are
 // skipped. Run from the checkout root with `node --test tests/browser/` and
 // the environment that scripts/test.sh sets (see tests/browser/README.md).
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
+import { launchChromium, newParticipantContext } from './support/browser.mjs';
 import { queryCount } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 import { planAvailability } from './support/schedule.mjs';
 import { createUser, randomSuffix } from './support/users.mjs';
 import {
@@ -44,26 +44,6 @@ const HOOK_TIMEOUT_MS = 30_000;
 
 const TURN_USERNAME_PATTERN = /^(\d+):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
-/** Formats axe violations one per line, with the elements each one found. */
-function describeViolations(violations) {
-  return violations
-    .map((violation) => {
-      const targets = violation.nodes.map((node) => node.target.join(' ')).join('; ');
-      return `- ${violation.id} (${violation.impact}): ${violation.help}\n    elements: ${targets}\n    ${violation.helpUrl}`;
-    })
-    .join('\n');
-}
-
-async function checkAccessibility(t, page, pageName) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  t.diagnostic(`axe on the ${pageName}: ${results.passes.length} rules passed, ${results.incomplete.length} need review`);
-  assert.equal(
-    results.violations.length,
-    0,
-    `axe found WCAG 2 A/AA violations on the ${pageName}:\n${describeViolations(results.violations)}`,
-  );
-}
-
 /** Returns the Unix time in whole seconds of an RFC 3339 string. */
 function unixSeconds(rfc3339) {
   return Math.floor(Date.parse(rfc3339) / 1000);
@@ -82,27 +62,12 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
   const pages = { clinician: undefined, patient: undefined };
   const users = {};
   const run = {};
-  let earlierStepFailed = false;
 
   /**
    * Declares one ordered step. A failure saves screenshots of both pages
    * under tests/browser/test-results/ and skips the steps after it.
    */
-  function step(name, body) {
-    it(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (earlierStepFailed) {
-        t.skip('an earlier step failed');
-        return;
-      }
-      try {
-        await body(t);
-      } catch (error) {
-        earlierStepFailed = true;
-        await saveFailureScreenshots(name, pages);
-        throw error;
-      }
-    });
-  }
+  const step = orderedSteps('', () => pages, STEP_TIMEOUT_MS);
 
   before(async () => {
     users.clinician = createUser(environment, {
@@ -411,14 +376,14 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
   });
 
   step('sign-in and records pages pass axe WCAG 2 A/AA', async (t) => {
-    await checkAccessibility(t, pages.patient, "patient's records page");
+    await checkAccessibility(pages.patient, "patient's records page", t);
 
     const context = await newParticipantContext(browser, environment.serverUrl);
     try {
       const page = await context.newPage();
       await page.goto('/');
       await page.getByTestId('signin-email').waitFor();
-      await checkAccessibility(t, page, 'sign-in page');
+      await checkAccessibility(page, 'sign-in page', t);
     } finally {
       await context.close();
     }

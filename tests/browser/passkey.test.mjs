@@ -6,13 +6,13 @@
 //
 // The steps share state and run in order; once one fails, the rest are
 // skipped.
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext, saveFailureScreenshots } from './support/browser.mjs';
+import { launchChromium, newParticipantContext } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 import { createUser, randomSuffix } from './support/users.mjs';
 
 const SUITE_TIMEOUT_MS = 120_000;
@@ -38,23 +38,8 @@ describe('passkey sign-in', { timeout: SUITE_TIMEOUT_MS }, () => {
   let cdp;
   let authenticatorId;
   let clinician;
-  let earlierStepFailed = false;
 
-  function step(name, body) {
-    it(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
-      if (earlierStepFailed) {
-        t.skip('an earlier step failed');
-        return;
-      }
-      try {
-        await body(t);
-      } catch (error) {
-        earlierStepFailed = true;
-        await saveFailureScreenshots(`passkey ${name}`, { clinician: page });
-        throw error;
-      }
-    });
-  }
+  const step = orderedSteps('passkey', () => ({ clinician: page }), STEP_TIMEOUT_MS);
 
   /** Returns `event_type outcome` of the clinician's passkey audit events, oldest first. */
   function passkeyEvents() {
@@ -131,12 +116,7 @@ describe('passkey sign-in', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(credentials[0].isResidentCredential, true, 'the passkey should be discoverable');
     assert.equal(credentials[0].rpId, new URL(environment.serverUrl).hostname);
 
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-    assert.deepEqual(
-      results.violations.map((violation) => violation.id),
-      [],
-      'axe should find no WCAG 2 A/AA violations on the passkeys page',
-    );
+    await checkAccessibility(page, 'passkeys page');
   });
 
   step('passkey as second factor', async () => {
