@@ -6,10 +6,12 @@
 --
 -- Variables set by bench/audit/run.sh with -D: token_hash (hex), clinician,
 -- patient. pgbench reads a colon followed by a name as a variable even inside
--- a string literal, so the time format below spells its colons chr(58). The chain 'pgbench' is this script's own, so the server's chain
--- is untouched; bench_audit_field() (created by run.sh) is the same
--- length-prefixed encoding as chain_hash in src/audit/chain.cpp, so
--- `telehealth audit verify` checks this chain too.
+-- a string literal, so the time format below spells its colons chr(58).
+--
+-- The chain 'pgbench' is this script's own, so the server's chain is
+-- untouched. bench_audit_field() (created by run.sh) is the length-prefixed
+-- encoding of chain_hash in src/audit/chain.cpp, so `telehealth audit verify`
+-- checks this chain too.
 
 -- Session (src/identity/sessions.cpp resume_session, without the touch).
 SELECT s.id, s.mfa_done, u.id, u.email, u.display_name, u.role, u.totp_enabled, u.active,

@@ -68,7 +68,7 @@ pg_reset_databases "$pg_dir"
 server_migrate "$checkout" "$pg_dir/secrets/owner.dsn" >/dev/null
 rm -rf "$bench_dir"
 mkdir -p "$bench_dir"
-# No coturn: the benchmark reads records and never asks for TURN credentials.
+# No coturn: the benchmark reads records and never requests TURN credentials.
 random_hex 32 | write_private_file "$bench_dir/turn-secret"
 server_write_config "$config_file" "$server_port" "$pg_dir/secrets/app.dsn" \
   "$bench_dir/keyring.json" 3478 "$bench_dir/turn-secret" "$tls_dir" "$checkout/web/dist" \
@@ -103,7 +103,7 @@ announce "API: $connections connections for ${seconds}s (wrk, after a 3 s warm-u
 wrk -t2 -c"$connections" -d3s -H "$cookie" "$url" >/dev/null
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -H "$cookie" "$url" | tee "$bench_dir/wrk.txt"
 non_2xx=$(awk '/Non-2xx/ {print $5}' "$bench_dir/wrk.txt")
-[[ -z $non_2xx ]] || die "the API answered $non_2xx requests with an error; see $server_log"
+[[ -z $non_2xx ]] || die "the API returned an error for $non_2xx requests; see $server_log"
 
 announce "pgbench: the same SQL, one durable commit per read, $connections clients"
 app_env=$(node -e '

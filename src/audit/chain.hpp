@@ -32,7 +32,7 @@ core::Error unavailable_error(std::string detail);
 std::string chain_hash(const StoredEvent& stored);
 
 /// SQL that takes the transaction-scoped advisory lock of the chain named by
-/// parameter $1. Every appender to a chain holds it from reading the head to
+/// parameter $1. Every appender to a chain keeps it from reading the head to
 /// commit. One bigint key, so it never meets the bookings' two-key locks.
 inline constexpr const char* kChainLockSql =
     "SELECT pg_advisory_xact_lock(hashtextextended('telehealth audit chain ' || $1, 0))";

@@ -47,10 +47,10 @@ struct Head {
   merkle::Frontier frontier;
 };
 
-// The latest checkpoint's tree, to continue from. Its frontier is not
-// signed, so it is used only when it yields the signed root and the
-// signature checks out with this keyring's key: otherwise a superuser could
-// plant a frontier of invented leaves and have the real key sign over them.
+// Reads the latest checkpoint's tree, to continue from. Its frontier is not
+// signed, so it is used only if it yields the signed root and the signature
+// is valid under this keyring's key. Otherwise a superuser could plant a
+// frontier of invented leaves and have the real key sign over them.
 Head read_last_checkpoint(db::Transaction& tx, const std::string& chain,
                           const crypto::Ed25519PublicKey& public_key) {
   const auto last = tx.exec(

@@ -13,7 +13,8 @@ struct Settings {
   /// The chain this instance appends to. Give every instance of a cluster its
   /// own, so that each has one writer and one chain head.
   std::string chain = "main";
-  /// The most events the group-commit writer puts in one transaction.
+  /// The maximum number of events the group-commit writer puts in one
+  /// transaction.
   std::size_t max_batch = 512;
   /// A signed checkpoint is written after this many new events, or after
   /// `checkpoint_interval` when fewer are waiting, whichever comes first.

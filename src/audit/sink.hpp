@@ -10,7 +10,7 @@
 
 namespace telehealth::audit {
 
-/// Where an access decision's audit event goes. The access policy records
+/// Destination of an access decision's audit event. The access policy records
 /// through one of these, so the caller chooses how the event becomes durable.
 class Sink {
  public:
@@ -26,8 +26,8 @@ class TransactionSink final : public Sink {
 };
 
 /// Hands the event to the group-commit writer and keeps its ticket: for
-/// reads. The caller must not release what it read until every ticket says
-/// durable, and must answer 503 instead if one fails.
+/// reads. The caller must not release what it read until every ticket is
+/// durable, and must respond 503 instead if one fails.
 class GroupCommitSink final : public Sink {
  public:
   GroupCommitSink(Writer& writer, std::vector<std::shared_ptr<Ticket>>& tickets)

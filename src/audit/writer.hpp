@@ -18,9 +18,9 @@
 
 namespace telehealth::audit {
 
-/// The outcome of one batch, shared by every event in it. A request holds its
-/// event's ticket and may answer only once the ticket says the batch is
-/// durable; a failed batch means the request must fail with 503.
+/// The outcome of one batch, shared by every event in it. A request keeps its
+/// event's ticket and may respond only after the batch is durable. If the
+/// batch fails, the request must fail with 503.
 class Ticket {
  public:
   using Callback = std::function<void(bool durable)>;
@@ -73,8 +73,9 @@ class Writer {
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
 
-  /// Queues `event`, which happened at `occurred_at`. Never blocks on the
-  /// database. The ticket completes when the event's batch is durable.
+  /// Queues `event`, which happened at `occurred_at`, and returns without a
+  /// database round trip. The ticket completes when the event's batch is
+  /// durable.
   std::shared_ptr<Ticket> submit(const Event& event, core::Seconds occurred_at);
 
   /// Writes what is queued, runs its tickets' callbacks, then stops the
