@@ -84,8 +84,9 @@ std::optional<Checkpoint> write_checkpoint(db::Connection& connection,
 
 /// Writes a checkpoint after `settings.checkpoint_events` new events, or
 /// after `settings.checkpoint_interval` when at least one new event waits.
-/// Runs on the group-commit writer's thread; errors are logged, never thrown,
-/// so a failed checkpoint never stops the audit writer.
+/// Runs on the group-commit writer's thread. on_commit and on_idle log their
+/// errors instead of throwing them, so a failed checkpoint never stops the
+/// audit writer.
 class Checkpointer final : public CommitListener {
  public:
   /// Creates `settings.checkpoint_file`, empty, if it does not exist; throws

@@ -323,7 +323,7 @@ TEST_F(AuditIntegrity, ApplicationRoleCannotChangeCheckpoints) {
   EXPECT_THROW(app().exec("UPDATE audit_checkpoints SET tree_size = 2"), std::exception);
   EXPECT_THROW(app().exec("DELETE FROM audit_checkpoints"), std::exception);
   EXPECT_THROW(app().exec("TRUNCATE audit_checkpoints"), std::exception);
-  // The triggers reject the change even for the owner, who holds every grant.
+  // The triggers reject the change even for the owner, who has every grant.
   db::Connection owner(database().owner_dsn());
   EXPECT_THROW(owner.exec("DELETE FROM audit_checkpoints"), std::exception);
   EXPECT_EQ(database().exec_as_superuser("SELECT count(*) FROM audit_checkpoints").integer(0, 0), 1);
