@@ -71,10 +71,10 @@ std::optional<crypto::Ed25519PublicKey> parse_public_key_pem(std::string_view te
 /// the file on failure.
 void append_checkpoint_line(const std::filesystem::path& file, const Checkpoint& checkpoint);
 
-/// Writes a checkpoint of `chain` over every event committed so far: reads
-/// only the events after the last checkpoint (resuming its stored frontier),
-/// checks their hashes and links, signs, inserts into audit_checkpoints and
-/// then appends to `file` unless it is empty. Returns nullopt when no event
+/// Writes a checkpoint of `chain` over every event committed so far. It reads
+/// only the events after the last checkpoint (resuming its stored frontier)
+/// and checks their hashes and links. Then it signs, inserts into
+/// audit_checkpoints and appends to `file` unless `file` is empty. Returns nullopt when no event
 /// was added since the last checkpoint. Throws std::runtime_error naming the
 /// chain and seq if a new event fails its check, and then signs nothing.
 std::optional<Checkpoint> write_checkpoint(db::Connection& connection,

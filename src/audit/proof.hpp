@@ -13,7 +13,7 @@ namespace telehealth::audit {
 
 /// Builds an inclusion proof (RFC 9162 section 2.1.3) of the event with id
 /// `event_id` against a signed checkpoint of its chain: the one at
-/// `tree_size`, or else the chain's latest. The JSON holds everything an
+/// `tree_size`, or else the chain's latest. The JSON contains everything an
 /// offline verifier needs:
 ///
 ///   {"format": "telehealth-audit-inclusion-proof/v1",

@@ -68,7 +68,7 @@ Decision decide(const AccessFacts& facts) noexcept;
 /// Must be the first statement in `tx`. Allowed: records the audit event
 /// `event_type` through `sink` and returns the proof; the caller commits `tx`
 /// with its work (and, for a GroupCommitSink, waits for the tickets before
-/// answering). Denied: records a denied event, commits `tx` so that a
+/// responding). Denied: records a denied event, commits `tx` so that a
 /// TransactionSink's denial is durable, and throws not_found (404), so a
 /// caller cannot tell a record it may not see from one that does not exist.
 PatientAccess authorize_patient(db::Transaction& tx, audit::Sink& sink, const Actor& actor,

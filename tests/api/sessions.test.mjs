@@ -230,9 +230,9 @@ describe('failure count with a second factor pending', () => {
     for (let i = 0; i < 5; i++) {
       assertError(await guesser.post('/api/auth/totp/verify', { code: wrong }), 400, 'invalid_field', 'code');
     }
-    // The fifth failure starts a 1-second wait (rounded up to the next whole
-    // second, so up to 2 s); after it, the right password is accepted but
-    // the count of wrong codes stays.
+    // The fifth failure starts a 1-second wait, rounded up to the next whole
+    // second, so it lasts up to 2 s. After it, the right password is accepted
+    // but the count of wrong codes stays.
     await new Promise((resolve) => setTimeout(resolve, 2100));
     const { response } = await signIn(user);
     assert.equal(response.body.mfa, 'verify');

@@ -14,7 +14,7 @@ import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
 import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
 import { navLink, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext } from './support/browser.mjs';
+import { launchChromium, openRolePages } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
@@ -60,11 +60,7 @@ describe('patient access report', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(written.status, 201, written.text);
 
     browser = await launchChromium();
-    for (const role of Object.keys(pages)) {
-      const context = await newParticipantContext(browser, environment.serverUrl);
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-      pages[role] = await context.newPage();
-    }
+    Object.assign(pages, await openRolePages(browser, environment.serverUrl, Object.keys(pages), ACTION_TIMEOUT_MS));
   }, { timeout: HOOK_TIMEOUT_MS });
 
   after(async () => {

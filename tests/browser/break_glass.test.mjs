@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe } from 'node:test';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext } from './support/browser.mjs';
+import { launchChromium, newParticipantContext, openRolePages } from './support/browser.mjs';
 import { queryCount, queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
@@ -49,11 +49,7 @@ describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, ()
     users.patient.id = queryScalar(environment.adminDsn, "SELECT id FROM users WHERE email = :'email';", { email: users.patient.email });
 
     browser = await launchChromium();
-    for (const role of ['clinician', 'admin']) {
-      const context = await newParticipantContext(browser, environment.serverUrl);
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-      pages[role] = await context.newPage();
-    }
+    Object.assign(pages, await openRolePages(browser, environment.serverUrl, ['clinician', 'admin'], ACTION_TIMEOUT_MS));
   }, { timeout: HOOK_TIMEOUT_MS });
 
   after(async () => {

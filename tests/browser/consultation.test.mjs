@@ -13,7 +13,7 @@ import { after, before, describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
-import { launchChromium, newParticipantContext } from './support/browser.mjs';
+import { launchChromium, newParticipantContext, openRolePages } from './support/browser.mjs';
 import { queryCount } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
@@ -82,11 +82,7 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     });
 
     browser = await launchChromium();
-    for (const role of ['clinician', 'patient']) {
-      const context = await newParticipantContext(browser, environment.serverUrl);
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-      pages[role] = await context.newPage();
-    }
+    Object.assign(pages, await openRolePages(browser, environment.serverUrl, ['clinician', 'patient'], ACTION_TIMEOUT_MS));
   }, { timeout: HOOK_TIMEOUT_MS });
 
   after(async () => {

@@ -58,8 +58,9 @@ enum class Kind { read, write };
 // denial by authorize_patient, success with the change, and a failure after
 // an allowed decision (bad input, say) as a "failed" event of its own,
 // because the allowed event rolls back with the request's transaction.
-// A read's event goes to the group-commit writer, and the connection holds
-// the response until it is durable; a write's event commits with the write.
+// A read's event goes to the group-commit writer, and the connection keeps
+// the response until the event is durable. A write's event commits with the
+// write.
 template <typename Work>
 Response with_patient_access(Services& services, Context& context, Kind kind,
                              const identity::RecordRef& record, const std::string& event_type,

@@ -51,6 +51,21 @@ export async function newParticipantContext(browser, serverUrl) {
  * after the failed step and the participant. Errors while saving are logged
  * and do not replace the failure being reported.
  */
+/**
+ * Opens one page per role in `roles`, each in a context of its own (see
+ * newParticipantContext) whose actions time out after `actionTimeout` ms.
+ * Returns an object of role -> page.
+ */
+export async function openRolePages(browser, serverUrl, roles, actionTimeout) {
+  const pages = {};
+  for (const role of roles) {
+    const context = await newParticipantContext(browser, serverUrl);
+    context.setDefaultTimeout(actionTimeout);
+    pages[role] = await context.newPage();
+  }
+  return pages;
+}
+
 export async function saveFailureScreenshots(stepName, pagesByRole) {
   await mkdir(FAILURE_SCREENSHOT_DIR, { recursive: true });
   const stepSlug = stepName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
