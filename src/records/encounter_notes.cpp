@@ -189,7 +189,7 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
   }
   if (key == nullptr) require_key(std::nullopt, header.patient_id);
 
-  const auto shown = header.status == NoteStatus::signed_note ? header.signature->version
+  const auto displayed_version = header.status == NoteStatus::signed_note ? header.signature->version
                                                           : header.current_version;
   const auto rows = access.tx().exec(
       "SELECT v.id, v.version, v.kind, v.author_id, u.display_name, v.created_at,"
@@ -197,7 +197,7 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
       " FROM encounter_note_versions v JOIN users u ON u.id = v.author_id"
       " WHERE v.encounter_id = $1 AND (v.version = $2 OR v.kind = 'amendment')"
       " ORDER BY v.version",
-      {header.id, std::to_string(shown)});
+      {header.id, std::to_string(displayed_version)});
   for (int row = 0; row < rows.rows(); ++row) {
     const std::string version_id(rows.text(row, 0));
     const auto version = rows.integer(row, 1);

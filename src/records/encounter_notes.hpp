@@ -16,7 +16,7 @@
 // Encounter notes with drafts, signatures, amendments and versions.
 //
 // A clinician creates a note as a draft for one of their own booked
-// appointments with the patient and saves it again and again; each save
+// appointments with the patient, then saves it again and again. Each save
 // sends the version it started from, so a save from a stale copy fails
 // (409) instead of overwriting a newer one. Only the author sees a draft.
 // Signing locks the note: it records the signer, the time and the SHA-256
@@ -94,8 +94,8 @@ class NoteHidden : public core::Error {
 
 /// Creates a note by the clinician of `access` for their own booked
 /// appointment `appointment_id`, with `sections` already checked by
-/// check_sections. A draft starts at version 1; `signed` also signs
-/// version 1 at once.
+/// check_sections. A draft starts at version 1. With NoteStatus::signed_note
+/// the note is also signed at once, as version 2.
 ///
 /// Throws forbidden unless the actor is a clinician, not_found (field
 /// appointment_id) unless the appointment is between this patient and this

@@ -9,8 +9,8 @@
 
 #include "core/time.hpp"
 
-// The content of an encounter note: five SOAP-style sections plus free text,
-// each plain text; and the text and reason of an amendment. Also the
+// The content of an encounter note (five SOAP-style sections plus free text,
+// each plain text) and of an amendment (its text and reason). Also the
 // canonical encoding whose SHA-256 a signature records.
 
 namespace telehealth::records {

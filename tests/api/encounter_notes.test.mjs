@@ -1,7 +1,7 @@
 // Structured encounter notes: drafts seen only by their author and saved
 // with optimistic concurrency, signing that locks the note under a SHA-256
 // recomputed here from the returned content, amendments, every version
-// retrievable, hidden notes answered 404 with each denial audited, and
+// retrievable, hidden notes returned as 404 with each denial audited, and
 // hostile text returned verbatim.
 
 import assert from 'node:assert/strict';
@@ -160,6 +160,15 @@ describe('encounter notes', () => {
     note = saved3.body;
   });
 
+  test('draft save needs the CSRF token', async () => {
+    const response = await clinician.client.request('PUT', notePath(), {
+      json: { version: 3, ...draftSections },
+      csrf: null,
+    });
+    assertError(response, 403, 'bad_csrf_token');
+    assert.equal(versionCount(), 3);
+  });
+
   test('draft hidden from everyone but its author', async () => {
     for (const [who, reader] of [['patient', patient], ['colleague', colleague]]) {
       const response = await reader.client.get(notePath());
@@ -259,6 +268,7 @@ describe('encounter notes', () => {
     const read = await patient.client.get(notePath());
     assert.equal(read.status, 200, read.text);
     assertSingleEvent(read, 'encounter.read', 'allowed', patient.user.id);
+    assert.equal(read.headers.get('cache-control'), 'no-store');
     for (const name of SECTIONS) assert.equal(read.body[name], draftSections[name], name);
     assert.equal(read.body.signature.content_sha256, noteDigest(patient.user.id, read.body));
     assert.deepEqual(read.body.amendments, [amendment]);

@@ -34,16 +34,16 @@ async function verifyTotp(page, secret) {
   await page.getByTestId('totp-submit').click();
 }
 
-/** Asserts that no payload ran and that `scope` holds no element a payload would create. */
-async function assertInert(page, scope, what) {
-  assert.equal(await page.evaluate(() => window.__xss), undefined, `${what}: a payload ran`);
-  assert.equal(await scope.locator('script, img').count(), 0, `${what}: a payload created an element`);
+/** Asserts that no payload ran and that `scope` contains no element a payload would create. */
+async function assertInert(page, scope, context) {
+  assert.equal(await page.evaluate(() => window.__xss), undefined, `${context}: a payload ran`);
+  assert.equal(await scope.locator('script, img').count(), 0, `${context}: a payload created an element`);
 }
 
 describe('encounter notes', { timeout: SUITE_TIMEOUT_MS }, () => {
   const environment = readTestEnvironment();
   const marker = randomSuffix(8);
-  // Each section holds a payload and words that identify it.
+  // Each section contains a payload and words that identify it.
   const sectionText = Object.fromEntries(
     SECTIONS.map((name, index) => [name, `${index % 2 ? SCRIPT_PAYLOAD : IMG_PAYLOAD} ${name} text ${marker}`]),
   );

@@ -159,7 +159,7 @@ std::int64_t require_version(const nlohmann::json& body) {
 }
 
 // The body's `status` decides the audit event type before the access
-// decision, so it is read without failing here; parse errors are reported
+// decision, so it is read here without failing. Parse errors are reported
 // inside the access, where they are audited.
 bool asks_for_draft(const Context& context) {
   const auto body = nlohmann::json::parse(context.body, nullptr, false);

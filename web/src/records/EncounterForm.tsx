@@ -42,9 +42,9 @@ function clockTime(date: Date): string {
 
 /**
  * Clinician editor for a structured encounter note. The note is a draft that
- * only its author can see; it is saved after each pause in typing, with the
- * version it started from, so a second tab cannot silently overwrite it.
- * Signing saves any change first, then locks the note.
+ * only its author can see. It is saved after each pause in typing, together
+ * with the version it started from, so a second tab cannot silently
+ * overwrite it. Signing saves any change first, then locks the note.
  */
 export function EncounterForm({ patientId, appointmentChoice, draft, onSaved, onUnsavedChange }: EncounterFormProps) {
   const [appointmentId, setAppointmentId] = useState(() => draft?.appointment_id ?? initialAppointmentId(appointmentChoice));
@@ -117,7 +117,7 @@ export function EncounterForm({ patientId, appointmentChoice, draft, onSaved, on
     }
   }, [patientId, showFieldErrors]);
 
-  // Autosave after a pause in typing, unless another tab's save is in the way.
+  // Autosave after a pause in typing, but not while a conflict with another tab's save is shown.
   useEffect(() => {
     if (!unsaved || conflict !== undefined || saveState.kind === 'saving') return undefined;
     const timer = window.setTimeout(() => void save(), AUTOSAVE_DELAY_MS);

@@ -18,7 +18,7 @@ interface NoteItemProps {
 }
 
 /**
- * One encounter note: its sections as plain text, who signed it and the
+ * Shows one encounter note: its sections as plain text, who signed it and the
  * SHA-256 recorded then, each amendment with its reason and signature, and
  * the versions with a diff between any two.
  */
