@@ -23,8 +23,9 @@ constexpr const char* kReportSql =
     " ORDER BY e.occurred_at DESC, e.chain DESC, e.seq DESC"
     " LIMIT $5";
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 20> kActions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kActions = {{
     {"records.read", "Viewed your records"},
+    {"timeline.read", "Viewed your visit history"},
     {"encounter.create", "Wrote a consultation note"},
     {"encounter.draft_save", "Saved a draft consultation note"},
     {"encounter.sign", "Signed a consultation note"},

@@ -189,8 +189,9 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
   }
   if (key == nullptr) require_key(std::nullopt, header.patient_id);
 
-  const auto displayed_version = header.status == NoteStatus::signed_note ? header.signature->version
-                                                          : header.current_version;
+  const auto displayed_version = header.status == NoteStatus::signed_note
+                                     ? header.signature->version
+                                     : header.current_version;
   const auto rows = access.tx().exec(
       "SELECT v.id, v.version, v.kind, v.author_id, u.display_name, v.created_at,"
       " v.content_sealed, coalesce(encode(v.content_sha256, 'hex'), '')"
@@ -201,7 +202,8 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
   for (int row = 0; row < rows.rows(); ++row) {
     const std::string version_id(rows.text(row, 0));
     const auto version = rows.integer(row, 1);
-    const auto content = open_version_json(*key, version_id, header.id, version, rows.bytes(row, 6));
+    const auto content =
+        open_version_json(*key, version_id, header.id, version, rows.bytes(row, 6));
     if (parse_kind(rows.text(row, 2)) == VersionKind::amendment) {
       NoteAmendment amendment;
       amendment.id = version_id;
@@ -470,7 +472,8 @@ EncounterNote create_encounter(const identity::PatientAccess& access,
   NoteSections sections;
   sections.free_text = note;
   sections = check_sections(std::move(sections), "note", "note");
-  return create_note(access, keyring, encounter_id, appointment_id, sections, NoteStatus::signed_note);
+  return create_note(access, keyring, encounter_id, appointment_id, sections,
+                     NoteStatus::signed_note);
 }
 
 }  // namespace telehealth::records

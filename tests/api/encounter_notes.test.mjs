@@ -183,6 +183,14 @@ describe('encounter notes', () => {
       const records = await reader.client.get(`/api/patients/${patient.user.id}/records`);
       assert.equal(records.status, 200, `${who}: ${records.text}`);
       assert.deepEqual(records.body.encounters, [], `${who} must not see the draft in the record`);
+
+      const timeline = await reader.client.get(`/api/patients/${patient.user.id}/timeline`);
+      assert.equal(timeline.status, 200, `${who}: ${timeline.text}`);
+      assert.deepEqual(
+        timeline.body.entries.filter((entry) => entry.kind === 'encounter'),
+        [],
+        `${who} must not see the draft in the visit history`,
+      );
     }
     const colleagueSave = await colleague.client.request('PUT', notePath(), { json: { version: 3, plan: 'Not mine' } });
     assertError(colleagueSave, 404, 'not_found');
@@ -190,6 +198,11 @@ describe('encounter notes', () => {
 
     const own = await clinician.client.get(`/api/patients/${patient.user.id}/records`);
     assert.deepEqual(own.body.encounters.map((item) => [item.id, item.status]), [[note.id, 'draft']]);
+    const ownTimeline = await clinician.client.get(`/api/patients/${patient.user.id}/timeline`);
+    assert.deepEqual(
+      ownTimeline.body.entries.filter((entry) => entry.kind === 'encounter').map((entry) => [entry.id, entry.status]),
+      [[note.id, 'draft']],
+    );
   });
 
   test('signing locks the note with a SHA-256', async () => {

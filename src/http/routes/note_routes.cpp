@@ -7,6 +7,7 @@
 #include "audit/sink.hpp"
 #include "crypto/random.hpp"
 #include "db/transaction.hpp"
+#include "http/routes/patient_access.hpp"
 #include "http/routes/scheduling_routes.hpp"
 #include "identity/policy.hpp"
 
@@ -15,8 +16,6 @@ namespace telehealth::http {
 namespace {
 
 using identity::Role;
-
-enum class Kind { read, write };
 
 // Holds back a read's "allowed" event until the read has succeeded, then
 // passes it to `target`. A read that then fails (an unknown note, another
@@ -71,23 +70,23 @@ void record_hidden_note(db::Connection& connection, const identity::Actor& actor
 
 // Decides access to the patient in the route, then runs `work` with the
 // proof in the same transaction and commits, as with_patient_access in
-// records_routes.cpp does. It differs in two ways: a read's allowed event
+// patient_access.hpp does. It differs in two ways: a read's allowed event
 // is passed on only once the read succeeded (DeferredAllowedSink), and a
 // NoteHidden failure is audited as denied rather than failed.
 template <typename Work>
-Response with_note_access(Services& services, Context& context, Kind kind,
+Response with_note_access(Services& services, Context& context, AccessKind kind,
                           const identity::RecordRef& record, const std::string& event_type,
                           Work work) {
   auto lease = services.pool.acquire();
   const auto& patient_id = context.param("patient_id");
   audit::TransactionSink in_transaction;
   std::optional<audit::GroupCommitSink> group_commit;
-  if (kind == Kind::read && services.audit_writer != nullptr) {
+  if (kind == AccessKind::read && services.audit_writer != nullptr) {
     group_commit.emplace(*services.audit_writer, context.audit_tickets);
   }
   audit::Sink& target = group_commit ? static_cast<audit::Sink&>(*group_commit) : in_transaction;
   DeferredAllowedSink deferred(target);
-  audit::Sink& sink = kind == Kind::read ? static_cast<audit::Sink&>(deferred) : target;
+  audit::Sink& sink = kind == AccessKind::read ? static_cast<audit::Sink&>(deferred) : target;
 
   std::exception_ptr failure;
   bool hidden = false;
@@ -174,7 +173,7 @@ Response post_encounter(Services& services, Context& context) {
   const auto encounter_id = crypto::new_uuid();
   const auto event_type = asks_for_draft(context) ? "encounter.draft_save" : "encounter.create";
   return with_note_access(
-      services, context, Kind::write, {"encounter", encounter_id}, event_type,
+      services, context, AccessKind::write, {"encounter", encounter_id}, event_type,
       [&](const identity::PatientAccess& access) {
         const auto body = context.json_body();
         const auto appointment_id = require_uuid(body, "appointment_id");
@@ -202,7 +201,7 @@ Response post_encounter(Services& services, Context& context) {
 Response put_draft(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   return with_note_access(
-      services, context, Kind::write, {"encounter", encounter_id}, "encounter.draft_save",
+      services, context, AccessKind::write, {"encounter", encounter_id}, "encounter.draft_save",
       [&](const identity::PatientAccess& access) {
         const auto body = context.json_body();
         const auto version = require_version(body);
@@ -215,7 +214,7 @@ Response put_draft(Services& services, Context& context) {
 Response post_sign(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   return with_note_access(
-      services, context, Kind::write, {"encounter", encounter_id}, "encounter.sign",
+      services, context, AccessKind::write, {"encounter", encounter_id}, "encounter.sign",
       [&](const identity::PatientAccess& access) {
         const auto version = require_version(context.json_body());
         return json_response(200, encounter_note_json(records::sign_note(
@@ -226,7 +225,7 @@ Response post_sign(Services& services, Context& context) {
 Response post_amendment(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   return with_note_access(
-      services, context, Kind::write, {"encounter", encounter_id}, "encounter.amend",
+      services, context, AccessKind::write, {"encounter", encounter_id}, "encounter.amend",
       [&](const identity::PatientAccess& access) {
         const auto amendment = records::parse_amendment(context.json_body());
         return json_response(201, amendment_json(records::amend_note(
@@ -237,7 +236,7 @@ Response post_amendment(Services& services, Context& context) {
 Response get_note(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   return with_note_access(
-      services, context, Kind::read, {"encounter", encounter_id}, "encounter.read",
+      services, context, AccessKind::read, {"encounter", encounter_id}, "encounter.read",
       [&](const identity::PatientAccess& access) {
         return json_response(
             200, encounter_note_json(records::read_note(access, services.keyring, encounter_id)));
@@ -247,7 +246,7 @@ Response get_note(Services& services, Context& context) {
 Response get_versions(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   return with_note_access(
-      services, context, Kind::read, {"encounter", encounter_id}, "encounter.versions_read",
+      services, context, AccessKind::read, {"encounter", encounter_id}, "encounter.versions_read",
       [&](const identity::PatientAccess& access) {
         auto versions = nlohmann::json::array();
         for (const auto& version : records::list_versions(access, encounter_id)) {
@@ -261,7 +260,8 @@ Response get_version(Services& services, Context& context) {
   const auto& encounter_id = context.param("encounter_id");
   const auto& version_id = context.param("version_id");
   return with_note_access(
-      services, context, Kind::read, {"encounter_version", version_id}, "encounter.version_read",
+      services, context, AccessKind::read, {"encounter_version", version_id},
+      "encounter.version_read",
       [&](const identity::PatientAccess& access) {
         return json_response(200, version_json(records::read_version(
                                       access, services.keyring, encounter_id, version_id)));
