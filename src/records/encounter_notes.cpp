@@ -175,9 +175,9 @@ std::string insert_version(const identity::PatientAccess& access, const crypto::
 // signed version) and every amendment.
 void load_body(const identity::PatientAccess& access, const crypto::SecretBytes* key,
                const Header& header, EncounterNote& note) {
-  if (header.current_version == 0) {
+  if (header.legacy_note_sealed) {
     // Written before versions existed: the single text is the free text.
-    if (!header.legacy_note_sealed) return;
+    // Amendments added since are version rows like any other.
     if (key == nullptr) require_key(std::nullopt, header.patient_id);
     try {
       note.sections.free_text = open_note(*key, header.id, *header.legacy_note_sealed);
@@ -185,8 +185,8 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
       throw core::Error(core::ErrorKind::internal, "internal error", {},
                         "note of encounter " + header.id + " failed authentication");
     }
-    return;
   }
+  if (header.current_version == 0) return;
   if (key == nullptr) require_key(std::nullopt, header.patient_id);
 
   const auto displayed_version = header.status == NoteStatus::signed_note

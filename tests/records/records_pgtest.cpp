@@ -267,6 +267,43 @@ TEST_F(RecordsPgTest, CopiedNoteFailsToOpen) {
   EXPECT_EQ(error.kind(), core::ErrorKind::internal);
 }
 
+TEST_F(RecordsPgTest, LegacyNoteReadAndAmended) {
+  // A note as stored before structured notes: one sealed text in
+  // encounters.note_sealed, signed, with no version rows.
+  const auto id = crypto::new_uuid();
+  {
+    db::Transaction tx(app());
+    const auto access = authorize(tx, clinician, "test.setup", id);
+    const auto sealed = seal_note(patient_data_key(access, *keyring), id, "Legacy single text");
+    tx.commit();
+    database().exec_as_superuser(
+        "INSERT INTO encounters (id, patient_id, clinician_id, appointment_id, created_at,"
+        " note_sealed, status, current_version, signed_at, signed_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, 'signed', 0, $5, $3)",
+        {id, patient.user_id, clinician.user_id, appointment_id, "2031-03-03T07:00:00Z",
+         db::bytea_param(sealed)});
+  }
+
+  db::Transaction tx(app());
+  const auto access = authorize(tx, clinician, "encounter.amend", id);
+  const auto amendment = amend_note(access, *keyring, id, {"Added later", "Late result"});
+  tx.commit();
+  EXPECT_EQ(amendment.version, 1);
+
+  const auto records = read_as(patient);
+  ASSERT_EQ(records.encounters.size(), 1u);
+  const auto& note = records.encounters[0];
+  EXPECT_EQ(note.sections.free_text, "Legacy single text");
+  EXPECT_EQ(note.sections.plan, "");
+  EXPECT_EQ(note.status, NoteStatus::signed_note);
+  ASSERT_TRUE(note.signature.has_value());
+  EXPECT_EQ(note.signature->content_sha256, "");
+  EXPECT_EQ(note.signature->version, 0);
+  ASSERT_EQ(note.amendments.size(), 1u);
+  EXPECT_EQ(note.amendments[0].content.text, "Added later");
+  EXPECT_EQ(note.amendments[0].content.reason, "Late result");
+}
+
 TEST_F(RecordsPgTest, KeyOfOtherPatientFailsToUnwrap) {
   add_encounter("note");
   const auto other_patient = add_user("patient", "Quinn Other");
