@@ -115,12 +115,22 @@ class AuditIntegrity : public test::PgTest {
     ASSERT_EQ(result.exit_code, 0) << result.output;
   }
 
-  /// Runs the next statements as a superuser with the append-only triggers
-  /// off, which is what an attacker with superuser access would do.
+  /// Runs `sql` as a superuser with the append-only triggers off, which is
+  /// what an attacker with superuser access would do. The triggers fire in
+  /// replica mode too, so they are disabled by ALTER TABLE, and on
+  /// audit_events that reaches every partition.
   void tamper(const std::string& sql) {
-    database().exec_as_superuser("SET session_replication_role = replica");
+    const char* triggers[][2] = {{"audit_events", "audit_events_no_update_delete"},
+                                 {"audit_checkpoints", "audit_checkpoints_no_update_delete"}};
+    for (const auto& [table, trigger] : triggers) {
+      database().exec_as_superuser(std::string("ALTER TABLE ") + table + " DISABLE TRIGGER " +
+                                   trigger);
+    }
     database().exec_as_superuser(sql);
-    database().exec_as_superuser("SET session_replication_role = DEFAULT");
+    for (const auto& [table, trigger] : triggers) {
+      database().exec_as_superuser(std::string("ALTER TABLE ") + table + " ENABLE ALWAYS TRIGGER " +
+                                   trigger);
+    }
   }
 
   std::string event_id(int seq) {
