@@ -111,6 +111,15 @@ CREATE TRIGGER encounters_no_truncate
   BEFORE TRUNCATE ON encounters
   FOR EACH STATEMENT EXECUTE FUNCTION encounters_guard_change();
 
+-- Fire even in a session with session_replication_role = replica, so that
+-- switching these triggers off takes an ALTER TABLE by the table owner or a
+-- superuser. NOTE: the schema change log (deploy/postgres/audit_schema_log.sql)
+-- covers audit tables only, so it does not record such an ALTER TABLE here.
+ALTER TABLE encounter_note_versions ENABLE ALWAYS TRIGGER encounter_note_versions_no_update_delete;
+ALTER TABLE encounter_note_versions ENABLE ALWAYS TRIGGER encounter_note_versions_no_truncate;
+ALTER TABLE encounters ENABLE ALWAYS TRIGGER encounters_guard;
+ALTER TABLE encounters ENABLE ALWAYS TRIGGER encounters_no_truncate;
+
 -- Grants -------------------------------------------------------------------
 
 REVOKE ALL ON FUNCTION encounter_note_versions_reject_change() FROM PUBLIC;

@@ -397,6 +397,12 @@ describe('encounter notes', () => {
     const asSuperuser = runPsql(adminDsn, `DELETE FROM encounter_note_versions WHERE encounter_id = '${note.id}';`);
     assert.notEqual(asSuperuser.status, 0);
     assert.match(asSuperuser.stderr, /append-only/);
+    const inReplicaMode = runPsql(
+      adminDsn,
+      `SET session_replication_role = replica; DELETE FROM encounter_note_versions WHERE encounter_id = '${note.id}';`,
+    );
+    assert.notEqual(inReplicaMode.status, 0);
+    assert.match(inReplicaMode.stderr, /append-only/);
     const unlock = runPsql(adminDsn, `UPDATE encounters SET status = 'draft', signed_at = NULL, signed_by = NULL,
       signed_version = NULL, content_sha256 = NULL, current_version = current_version + 1 WHERE id = '${note.id}';`);
     assert.notEqual(unlock.status, 0);
