@@ -23,8 +23,9 @@ SELECT t.kind, t.id, (extract(epoch FROM t.at) * 1000000)::bigint AS at_us, t.at
            a.clinician_id, a.status, NULL::bytea AS sealed
       FROM appointments a WHERE a.patient_id = $1
     UNION ALL
-    SELECT 'encounter', e.id, e.created_at, e.appointment_id, e.clinician_id, 'signed', NULL
-      FROM encounters e WHERE e.patient_id = $1
+    SELECT 'encounter', e.id, e.created_at, e.appointment_id, e.clinician_id, e.status, NULL
+      FROM encounters e
+     WHERE e.patient_id = $1 AND (e.status = 'signed' OR e.clinician_id = $6)
     UNION ALL
     SELECT 'prescription', r.id, r.created_at, r.appointment_id, r.clinician_id, 'issued',
            r.content_sealed
@@ -103,8 +104,9 @@ std::optional<TimelinePosition> decode_position(std::string_view text) {
 
 TimelinePage read_timeline(const identity::PatientAccess& access, const crypto::Keyring& keyring,
                            const std::optional<TimelinePosition>& after, std::size_t limit) {
+  // $6: a draft note is listed only for its author, as everywhere else.
   db::Params params{access.patient_id(), std::nullopt, std::nullopt, std::nullopt,
-                    std::to_string(limit + 1)};
+                    std::to_string(limit + 1), access.actor().user_id};
   if (after) {
     params[1] = std::to_string(after->at_microseconds);
     params[2] = to_string(after->kind);
