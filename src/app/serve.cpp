@@ -28,6 +28,8 @@
 #if __has_include("http/routes/records_routes.hpp")
 #include "http/routes/records_routes.hpp"
 #endif
+#include "http/routes/messaging_routes.hpp"
+#include "messaging/live.hpp"
 
 namespace telehealth::app {
 
@@ -55,6 +57,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
 #if __has_include("http/routes/records_routes.hpp")
   http::add_records_routes(router, services);
 #endif
+  http::add_messaging_routes(router, services);
   http::add_video_routes(router, services);
   http::add_admin_routes(router, services);
   http::add_break_glass_routes(router, services);
@@ -125,6 +128,8 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.admin,
                           &audit_writer};
   services.clinic_name = config.clinic_name;
+  messaging::LiveHub live_messages;
+  services.live_messages = &live_messages;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;
