@@ -101,15 +101,15 @@ CREATE TABLE notification_outbox (
 CREATE INDEX notification_outbox_recipient_idx ON notification_outbox (recipient_id);
 
 -- A clinician's departure from a patient's care team, recorded by an admin.
--- Appointments booked before departed_at no longer make the clinician a
--- treating clinician (identity::has_treating_relationship); a later booking
--- does again.
+-- Appointments whose created_at is not after departed_at no longer make the
+-- clinician a treating clinician (identity::has_treating_relationship); a
+-- later booking does again. Both times come from the application's clock.
 CREATE TABLE care_team_departures (
   id uuid PRIMARY KEY,
   patient_id uuid NOT NULL REFERENCES users (id),
   clinician_id uuid NOT NULL REFERENCES users (id),
   recorded_by uuid NOT NULL REFERENCES users (id),
-  departed_at timestamptz NOT NULL DEFAULT now()
+  departed_at timestamptz NOT NULL
 );
 CREATE INDEX care_team_departures_pair_idx ON care_team_departures (clinician_id, patient_id);
 

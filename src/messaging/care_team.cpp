@@ -43,14 +43,14 @@ Departure record_departure(db::Connection& connection, const crypto::Keyring& ke
                       "clinician_id");
   }
 
-  // departed_at is the database's clock, the clock appointments.created_at
-  // uses, so a booking made after the departure is told apart reliably.
-  const auto inserted = tx.exec(
-      "INSERT INTO care_team_departures (id, patient_id, clinician_id, recorded_by)"
-      " VALUES ($1, $2, $3, $4) RETURNING departed_at",
-      {departure_id, patient_id, clinician_id, admin.user_id});
-  Departure departure{departure_id, patient_id, clinician_id, inserted.timestamp(0, 0),
-                      std::nullopt, std::nullopt};
+  // departed_at comes from the same clock as appointments.created_at (the
+  // request's time, whole seconds). A booking in the same second counts as
+  // made before the departure, so it does not restore access.
+  tx.exec(
+      "INSERT INTO care_team_departures (id, patient_id, clinician_id, recorded_by, departed_at)"
+      " VALUES ($1, $2, $3, $4, $5)",
+      {departure_id, patient_id, clinician_id, admin.user_id, core::format_rfc3339(now)});
+  Departure departure{departure_id, patient_id, clinician_id, now, std::nullopt, std::nullopt};
   audit(tx, admin, "admin.care_team_departure", patient_id, "care_team_departure", departure_id,
         audit::Outcome::allowed, now);
 
