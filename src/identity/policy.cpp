@@ -76,8 +76,8 @@ void record_failed_access(db::Connection& connection, const Actor& actor,
 }
 
 // A departure from the patient's care team (care_team_departures, recorded
-// by an admin) cancels the treating relationship that appointments booked
-// before it made; an appointment booked after it makes a new one.
+// by an admin) ends the treating relationship of the appointments booked
+// before it. An appointment booked after it makes a new one.
 bool has_treating_relationship(db::Transaction& tx, const std::string& clinician_id,
                                const std::string& patient_id) {
   return !tx.exec(

@@ -60,7 +60,7 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-// A text message must say something; a caption may be empty.
+// A text message must not be empty, but a caption beside an attachment may be.
 std::string normalize_body(std::string_view body, bool may_be_empty) {
   const auto trimmed = trim(body);
   if (trimmed.empty() && !may_be_empty) {
@@ -177,7 +177,7 @@ ThreadList list_threads(db::Transaction& tx, const identity::Actor& actor) {
     auto summary = summary_from(rows, row);
     summary.can_send =
         identity::has_treating_relationship(tx, summary.clinician.id, summary.patient.id);
-    // A clinician who left the patient's care team no longer sees the thread.
+    // A clinician who left the patient's care team no longer gets the thread.
     if (actor.role == identity::Role::clinician && !summary.can_send) continue;
     summary.unread = unread_count(tx, summary.id, actor.user_id);
     list.threads.push_back(std::move(summary));

@@ -81,8 +81,8 @@ struct ThreadList {
 };
 
 /// Lists the threads of a patient or clinician with the caller's unread
-/// counts (a clinician sees only threads of patients they treat), and the
-/// pairs the caller may message. Reads names, so the caller audits it.
+/// counts, and the pairs the caller may message. A clinician gets only the
+/// threads of patients they treat. Reads names, so the caller audits it.
 ThreadList list_threads(db::Transaction& tx, const identity::Actor& actor);
 
 /// The id of the thread between the pair, or nullopt. Ids only.

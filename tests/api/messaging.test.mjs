@@ -1,12 +1,13 @@
 // Secure messaging: one thread per patient-clinician pair, sealed under the
-// thread's own key; live events, read receipts, attachments, notifications
-// without PHI, key rotation and care-team departures. Unrelated clinicians
-// get 404 on every thread route, and each denial is audited.
+// thread's own key. Covers live events, read receipts, attachments,
+// notifications without PHI, key rotation and care-team departures.
+// Unrelated clinicians get 404 on every thread route, and each denial is
+// audited.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { elevate, newStaff, superuserExec } from './support/admin.mjs';
+import { closedWithin, elevate, newStaff, superuserExec } from './support/admin.mjs';
 import { assertError } from './support/client.mjs';
 import { adminQuery, auditEventsOfRequest, countRows } from './support/database.mjs';
 import { bookAppointment } from './support/scheduling.mjs';
@@ -175,7 +176,7 @@ describe('secure messaging', () => {
     assert.equal((await clinicianLive.nextJson()).type, 'read');
     assert.deepEqual(await clinicianLive.nextJson(), { type: 'unread', thread_id: thread.id, unread: 0 });
 
-    // The sender sees when the other party read it.
+    // The sender gets the time the other party read it.
     const senderView = await patient.client.get(messagesPath(thread.id));
     assert.equal(senderView.body.messages[0].read_at, read.body.read_at);
   });
@@ -428,6 +429,15 @@ describe('secure messaging', () => {
     const event = singleEvent(refused.headers['x-request-id']);
     assert.equal(event.event_type, 'access.role_denied');
     assert.equal(event.outcome, 'denied');
+  });
+
+  test('sign-out closes live socket', async () => {
+    const leaving = await newPatient();
+    const socket = await openLive(leaving, openSockets);
+    const signedOut = await leaving.client.post('/api/auth/logout');
+    assert.equal(signedOut.status, 204, signedOut.text);
+    // Well inside the 5 s session recheck: the sign-out itself closes it.
+    assert.equal(await closedWithin(socket, 2000), 'closed');
   });
 });
 

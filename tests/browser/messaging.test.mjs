@@ -1,5 +1,5 @@
 // Secure messaging in two browser contexts. A patient and a clinician with an
-// appointment both keep the Messages page open; the patient starts the
+// appointment both keep the Messages page open. The patient starts the
 // thread and writes, and the clinician's unread count rises live, without a
 // reload. The clinician reads, which the patient sees as a read receipt, and
 // replies, which reaches the patient live. Hostile text in a message and in

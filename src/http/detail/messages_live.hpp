@@ -8,11 +8,10 @@
 
 namespace telehealth::http::detail {
 
-/// Serves one WebSocket upgrade of /api/messages/live: checks the session,
-/// the Origin and the role (patient or clinician), audits the connection,
-/// then pushes the signed-in user's live message events (ids and counts
-/// only, see messaging::LiveHub) until the client leaves or the session
-/// ends.
+/// Serves one WebSocket upgrade of /api/messages/live. Checks the session,
+/// the Origin and the role (patient or clinician) and audits the connection.
+/// Then pushes the signed-in user's live message events (ids and counts
+/// only, see messaging::LiveHub) until the client leaves or the session ends.
 asio::awaitable<void> run_messages_live(TlsStream stream, BeastRequest request,
                                         IncomingRequest incoming, const Dispatcher& dispatcher,
                                         Services& services, asio::thread_pool& workers,

@@ -91,11 +91,11 @@ void add_message_events(LiveEvents& events, const messaging::ThreadAccess& acces
 enum class Kind { read, write };
 
 // Decides access to the thread in the route, then runs `work` with the
-// proof in the same transaction and commits, as records_routes.cpp's
-// with_patient_access does for a patient: a denial is audited by
-// authorize_thread, success with the work, and a failure after an allowed
-// decision as a "failed" event of its own. Reads audit through the
-// group-commit writer, writes in the transaction.
+// proof in the same transaction and commits, as with_patient_access in
+// records_routes.cpp does for a patient. authorize_thread audits a denial,
+// the work's event commits with it, and a failure after an allowed decision
+// gets a "failed" event of its own. Reads audit through the group-commit
+// writer, writes in the transaction.
 template <typename Work>
 Response with_thread_access(Services& services, Context& context, Kind kind,
                             const identity::RecordRef& record, const std::string& event_type,
@@ -340,6 +340,7 @@ void add_messaging_routes(Router& router, Services& services) {
     return [&services, handler](Context& context) { return handler(services, context); };
   };
   const std::vector<Role> parties{Role::patient, Role::clinician};
+
   router.add({"GET", "/api/threads", Access::verified, parties, true}, bind(list_threads));
   router.add({"POST", "/api/patients/{patient_id}/threads/{clinician_id}", Access::verified,
               parties, true},
@@ -357,8 +358,10 @@ void add_messaging_routes(Router& router, Services& services) {
              bind(read_attachment));
   router.add({"POST", "/api/threads/{thread_id}/key-rotations", Access::verified, parties, true},
              bind(rotate_key));
+
   router.add({"POST", "/api/admin/care-team-departures", Access::verified, {Role::admin}, false},
              bind(record_departure));
+
   // The server takes WebSocket upgrades of this path before routing
   // (detail/messages_live.cpp); a plain GET gets 426 Upgrade Required.
   router.add({"GET", "/api/messages/live", Access::verified, parties, true, true},

@@ -107,7 +107,7 @@ export function markRead(threadId: string, messageId: string): Promise<ReadRecei
   return request<ReadReceipt>('POST', `/api/threads/${id(threadId)}/read`, { body: { message_id: messageId } });
 }
 
-/** The download address of an attachment; the server sends it as a file, never inline. */
+/** Returns the download address of an attachment, which the server sends as a file, never inline. */
 export function attachmentUrl(threadId: string, attachmentId: string): string {
   return `/api/threads/${id(threadId)}/attachments/${id(attachmentId)}`;
 }

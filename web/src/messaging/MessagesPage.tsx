@@ -25,7 +25,7 @@ import { useLiveMessages, type LiveStatus } from './useLiveMessages';
 // Every text from the server (names, message bodies, file names) is rendered
 // as a React text child, never as HTML, so markup in it stays inert text.
 
-/** The other party's name, from the signed-in user's side. */
+/** Returns the other party's name, from the signed-in user's side. */
 function counterpart(thread: Pick<Thread, 'patient' | 'clinician'>, user: User): string {
   return user.role === 'patient' ? thread.clinician.display_name : thread.patient.display_name;
 }

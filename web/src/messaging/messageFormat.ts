@@ -6,12 +6,12 @@ export const maxAttachmentBytes = 5 * 1024 * 1024;
 /** Attachment types the server accepts. */
 export const allowedAttachmentTypes = ['application/pdf', 'image/png', 'image/jpeg', 'text/plain'] as const;
 
-/** The read receipt line under a sent message: "Read 10:42 GMT", or "Sent" before it is read. */
+/** Formats the receipt line under a sent message: "Read 10:42 GMT", or "Sent" before it is read. */
 export function receiptText(readAt: string | null, now: Date = new Date(), format: TimeFormatOptions = {}): string {
   return readAt === null ? 'Sent' : `Read ${formatClockTime(new Date(readAt), now, format)}`;
 }
 
-/** The text of an unread badge: the count in words, so it does not rely on colour. */
+/** Formats an unread badge: the count in words, so it does not rely on colour. */
 export function unreadText(unread: number): string {
   return unread === 1 ? '1 unread message' : `${unread} unread messages`;
 }
