@@ -128,8 +128,6 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.admin,
                           &audit_writer};
   services.clinic_name = config.clinic_name;
-  messaging::LiveHub live_messages;
-  services.live_messages = &live_messages;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;
@@ -141,6 +139,10 @@ int run_serve(const std::filesystem::path& config_file) {
   const http::StaticFiles files(config.web_root);
 
   asio::io_context io;
+  // After `io`, so that connections it still holds at exit close while their
+  // io_context exists.
+  messaging::LiveHub live_messages;
+  services.live_messages = &live_messages;
   asio::ssl::context tls(asio::ssl::context::tls_server);
   configure_tls(tls, config);
   asio::thread_pool workers(config.pool_size);

@@ -1,5 +1,6 @@
 #include "http/routes/messaging_routes.hpp"
 
+#include <limits>
 #include <optional>
 #include <utility>
 #include <vector>
