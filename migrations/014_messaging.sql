@@ -3,8 +3,9 @@
 -- care-team departures, which end a clinician's treating relationship.
 --
 -- Every table here is append-only for the application: telehealth_app gets
--- SELECT and INSERT only, and a trigger rejects UPDATE and DELETE from any
--- role, so message history, receipts and key versions cannot be rewritten.
+-- SELECT and INSERT only, and triggers reject UPDATE, DELETE and TRUNCATE
+-- from any role, so message history, receipts and key versions cannot be
+-- rewritten.
 
 CREATE FUNCTION messaging_reject_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -123,6 +124,13 @@ BEGIN
     EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I'
                    ' FOR EACH ROW EXECUTE FUNCTION messaging_reject_change()',
                    name || '_append_only', name);
+    EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I'
+                   ' FOR EACH STATEMENT EXECUTE FUNCTION messaging_reject_change()',
+                   name || '_no_truncate', name);
+    -- ALWAYS: the triggers fire even under session_replication_role =
+    -- replica, which a superuser could otherwise set to skip them.
+    EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER %I', name, name || '_append_only');
+    EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER %I', name, name || '_no_truncate');
   END LOOP;
 END;
 $$;

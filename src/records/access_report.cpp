@@ -23,8 +23,9 @@ constexpr const char* kReportSql =
     " ORDER BY e.occurred_at DESC, e.chain DESC, e.seq DESC"
     " LIMIT $5";
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kActions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kActions = {{
     {"records.read", "Viewed your records"},
+    {"timeline.read", "Viewed your visit history"},
     {"encounter.create", "Wrote a consultation note"},
     {"prescription.create", "Issued a prescription"},
     {"appointment.read", "Viewed your appointment"},

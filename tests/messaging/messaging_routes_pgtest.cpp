@@ -135,6 +135,11 @@ TEST_F(MessagingRoutesTest, MessagesAreAppendOnly) {
   db::Connection owner(database().owner_dsn());
   EXPECT_THROW(owner.exec("DELETE FROM messages"), std::exception);
   EXPECT_THROW(owner.exec("UPDATE message_thread_keys SET kek_version = 9"), std::exception);
+  EXPECT_THROW(owner.exec("TRUNCATE messages CASCADE"), std::exception);
+  // Replica mode, which skips ordinary triggers, does not skip these.
+  database().exec_as_superuser("SET session_replication_role = replica");
+  EXPECT_THROW(database().exec_as_superuser("DELETE FROM messages"), std::exception);
+  database().exec_as_superuser("SET session_replication_role = origin");
   EXPECT_EQ(count("SELECT count(*) FROM messages"), 1);
 }
 

@@ -18,6 +18,7 @@ import { ConsultationPage } from './consultation/ConsultationPage';
 import { MessagesPage } from './messaging/MessagesPage';
 import { SecurityPage } from './account/SecurityPage';
 import { AccessReportPage } from './records/AccessReportPage';
+import { HistoryPage } from './records/HistoryPage';
 import { RecordsPage } from './records/RecordsPage';
 import { AppointmentsPage } from './scheduling/AppointmentsPage';
 import { AvailabilityPage } from './scheduling/AvailabilityPage';
@@ -110,6 +111,7 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/book" element={onlyFor(['patient'], <BookPage />)} />
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
+      <Route path="/patients/:patientId/history" element={onlyFor(['patient', 'clinician'], <HistoryPage />)} />
       <Route path="/access-report" element={onlyFor(['patient'], <AccessReportPage />)} />
       <Route path="/messages" element={onlyFor(['patient', 'clinician'], <MessagesPage />)} />
       <Route path="/messages/:threadId" element={onlyFor(['patient', 'clinician'], <MessagesPage />)} />
@@ -141,6 +143,7 @@ function roleNavItems(user: User): { to: string; label: string }[] {
         { to: '/appointments', label: 'My appointments' },
         { to: '/book', label: 'Book' },
         { to: `/patients/${user.id}/records`, label: 'My records' },
+        { to: `/patients/${user.id}/history`, label: 'Visit history' },
         { to: '/messages', label: 'Messages' },
         { to: '/access-report', label: 'Who has accessed my record' },
       ];

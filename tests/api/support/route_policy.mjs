@@ -255,6 +255,20 @@ export const routePolicy = {
       auditor: ['access.role_denied:denied'],
     },
   },
+  'GET /api/patients/{patient_id}/timeline': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 200, 404, 200, 403, 403, 403),
+    audit: {
+      patient: ['timeline.read:allowed'],
+      unrelated_clinician: ['timeline.read:denied'],
+      related_clinician: ['timeline.read:allowed'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
   'POST /api/patients/{patient_id}/encounters': {
     access: 'verified',
     roles: ['clinician'],
