@@ -19,6 +19,9 @@ class Writer;
 namespace telehealth::video {
 class Rooms;
 }
+namespace telehealth::messaging {
+class LiveHub;
+}
 
 namespace telehealth::http {
 
@@ -43,6 +46,9 @@ struct Services {
   /// `routes` command), and then reads append in their own transaction.
   audit::Writer* audit_writer = nullptr;
   std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
+  /// Live message events (GET /api/messages/live); null where none runs,
+  /// and then nothing is pushed.
+  messaging::LiveHub* live_messages = nullptr;
 };
 
 }  // namespace telehealth::http
