@@ -22,9 +22,9 @@ import { createUser, randomSuffix } from './support/users.mjs';
 import {
   readInboundVideo,
   readPeerConfiguration,
-  readSelectedCandidatePair,
   readVideoSize,
   waitForCallStatus,
+  waitForSucceededPair,
 } from './support/webrtc.mjs';
 
 // The documentation's screenshots are refreshed only on request
@@ -221,7 +221,7 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
 
     const selectedPairs = {};
     for (const role of ['clinician', 'patient']) {
-      const pair = await readSelectedCandidatePair(pages[role]);
+      const pair = await waitForSucceededPair(pages[role], 10_000);
       t.diagnostic(`${role} selected candidate pair: ${JSON.stringify(pair)}`);
       assert.ok(pair, `${role}: getStats() should report a selected candidate pair`);
       assert.equal(pair.state, 'succeeded', `${role}: the selected pair should have succeeded`);

@@ -73,6 +73,22 @@ export async function readSelectedCandidatePair(page) {
   });
 }
 
+/**
+ * Polls readSelectedCandidatePair until the pair has succeeded or
+ * `timeoutMs` passes, and returns the last pair read (null when none). ICE
+ * can report the selected pair as in-progress for a moment after media
+ * flows, so one read can catch it before its checks complete.
+ */
+export async function waitForSucceededPair(page, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let pair = await readSelectedCandidatePair(page);
+  while (pair?.state !== 'succeeded' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    pair = await readSelectedCandidatePair(page);
+  }
+  return pair;
+}
+
 /** Returns the byte and frame counters of the incoming video stream, or null when there is none yet. */
 export async function readInboundVideo(page) {
   return page.evaluate(async () => {
