@@ -19,6 +19,9 @@ class Writer;
 namespace telehealth::video {
 class Rooms;
 }
+namespace telehealth::records {
+class Formulary;
+}
 
 namespace telehealth::http {
 
@@ -43,6 +46,9 @@ struct Services {
   /// `routes` command), and then reads append in their own transaction.
   audit::Writer* audit_writer = nullptr;
   std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
+  /// The prescribable products; null where none is loaded (the `routes`
+  /// command), and then GET /api/formulary and prescribing answer 503.
+  const records::Formulary* formulary = nullptr;
 };
 
 }  // namespace telehealth::http
