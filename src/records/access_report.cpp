@@ -23,10 +23,12 @@ constexpr const char* kReportSql =
     " ORDER BY e.occurred_at DESC, e.chain DESC, e.seq DESC"
     " LIMIT $5";
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kActions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> kActions = {{
     {"records.read", "Viewed your records"},
     {"encounter.create", "Wrote a consultation note"},
     {"prescription.create", "Issued a prescription"},
+    {"prescription.cancel", "Cancelled a prescription"},
+    {"prescription.versions_read", "Viewed the history of a prescription"},
     {"appointment.read", "Viewed your appointment"},
     {"appointment.create", "Booked an appointment for you"},
     {"appointment.list", "Viewed your appointments"},

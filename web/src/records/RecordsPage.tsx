@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useParams } from 'react-router-dom';
 import { getPatientRecords } from '../api/endpoints';
-import type { Appointment, Encounter, PatientRecords, Prescription, User } from '../api/types';
+import type { Appointment, Encounter, PatientRecords, User } from '../api/types';
 import { useCurrentUser } from '../auth/session';
 import { formatDateTime, formatTimeRange, localTimeZone } from '../shared/time';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
@@ -9,6 +9,7 @@ import { useUnsavedChangesGuard, useUnsavedForms } from '../shared/unsavedChange
 import { useResource } from '../shared/useResource';
 import { EncounterForm } from './EncounterForm';
 import { PrescriptionForm } from './PrescriptionForm';
+import { PrescriptionItem } from './prescriptions/PrescriptionItem';
 
 /**
  * Renders a patient's visit history: appointments, encounter notes and
@@ -43,7 +44,7 @@ export function RecordsPage() {
               onUnsavedChange={unsavedForms.report}
             />
           )}
-          <RecordLists records={records.data} />
+          <RecordLists records={records.data} canCancel={user.role === 'clinician'} onChanged={records.reload} />
         </>
       )}
     </>
@@ -90,7 +91,13 @@ function ClinicianForms({ records, user, onSaved, onUnsavedChange }: ClinicianFo
   );
 }
 
-function RecordLists({ records }: { records: PatientRecords }) {
+interface RecordListsProps {
+  records: PatientRecords;
+  canCancel: boolean;
+  onChanged: () => void;
+}
+
+function RecordLists({ records, canCancel, onChanged }: RecordListsProps) {
   const appointmentsById = new Map(records.appointments.map((appointment) => [appointment.id, appointment]));
   return (
     <>
@@ -136,8 +143,11 @@ function RecordLists({ records }: { records: PatientRecords }) {
             {records.prescriptions.map((prescription) => (
               <PrescriptionItem
                 key={prescription.id}
+                patientId={records.patient.id}
                 prescription={prescription}
                 appointment={appointmentsById.get(prescription.appointment_id)}
+                canCancel={canCancel}
+                onChanged={onChanged}
               />
             ))}
           </ul>
@@ -160,31 +170,6 @@ function EncounterItem({ encounter, appointment }: { encounter: Encounter; appoi
       </p>
       <AppointmentLine appointment={appointment} />
       <p className="note-text">{encounter.note}</p>
-    </li>
-  );
-}
-
-function PrescriptionItem({ prescription, appointment }: { prescription: Prescription; appointment: Appointment | undefined }) {
-  return (
-    <li className="item item-block" data-testid="prescription-item" data-prescription-id={prescription.id}>
-      <p className="item-title">
-        {prescription.drug} {prescription.strength} {prescription.form}
-      </p>
-      <dl className="facts">
-        <dt>Dose</dt>
-        <dd>{prescription.dose}</dd>
-        <dt>Route</dt>
-        <dd>{prescription.route}</dd>
-        <dt>Frequency</dt>
-        <dd>{prescription.frequency}</dd>
-        <dt>Quantity</dt>
-        <dd>{prescription.quantity}</dd>
-        <dt>Prescriber</dt>
-        <dd>
-          {prescription.clinician.display_name}, {formatDateTime(prescription.created_at)}
-        </dd>
-      </dl>
-      <AppointmentLine appointment={appointment} />
     </li>
   );
 }
