@@ -47,7 +47,7 @@ struct Services {
   audit::Writer* audit_writer = nullptr;
   std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
   /// The prescribable products; null where none is loaded (the `routes`
-  /// command), and then GET /api/formulary and prescribing answer 503.
+  /// command), and then GET /api/formulary and prescribing return 503.
   const records::Formulary* formulary = nullptr;
 };
 

@@ -45,9 +45,9 @@ Prescription issue_prescription(const identity::PatientAccess& access,
 
 /// Cancels a prescription of the patient, appending a "cancelled" version
 /// with `reason`. Throws unacceptable (field reason) for a blank or over-long
-/// reason, not_found if the patient has no prescription with this id,
-/// forbidden unless the actor prescribed it or is a clinician treating the
-/// patient (a booked appointment; break-glass access is not enough), and
+/// reason, and not_found if the patient has no prescription with this id.
+/// Throws forbidden unless the actor prescribed it or treats the patient (a
+/// booked appointment, because break-glass access is not enough), and
 /// conflict (409) if it is already cancelled.
 Prescription cancel_prescription(const identity::PatientAccess& access,
                                  const crypto::Keyring& keyring,

@@ -1,8 +1,8 @@
-// Prescribing in headless Chromium: a clinician picks an inhaler from the
-// formulary on the patient's records page, and the server's rejection of an
-// impossible quantity and of a route the product does not allow is shown on
-// that field (aria-invalid, the message beside it, focus moved there). The
-// corrected prescription is saved with hostile markup in its instructions,
+// Prescribing in headless Chromium. A clinician picks an inhaler from the
+// formulary on the patient's records page. The server rejects an impossible
+// quantity and then a route the product does not allow, and the page shows
+// each rejection on its field (aria-invalid, the message beside it, focus
+// moved there). The corrected prescription is saved with hostile markup in its instructions,
 // then cancelled with a hostile reason; the history lists both versions, and
 // clinician and patient see the text as text, with no element created and no
 // script run. Each page is checked with axe.
@@ -181,6 +181,7 @@ describe('prescriptions', { timeout: SUITE_TIMEOUT_MS }, () => {
     const reason = item.locator('[data-testid="prescription-cancel-reason"][aria-invalid="true"]');
     await reason.waitFor();
     assert.equal(await describedText(page, reason), 'The patient can read the reason. Error: Say why the prescription is cancelled.');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'prescription-cancel-reason');
 
     await item.getByTestId('prescription-cancel-reason').fill(cancelReason);
     const response = page.waitForResponse((candidate) => candidate.url().endsWith('/cancel'));

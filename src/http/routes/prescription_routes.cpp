@@ -91,9 +91,10 @@ Response get_versions(Services& services, Context& context) {
         try {
           found = records::read_prescription_versions(access, services.keyring, prescription_id);
         } catch (const core::Error& error) {
-          // The policy allowed reading this patient's records and the allowed
-          // event is already queued; an unknown id is answered here, not as
-          // a failed access, whose event could land before the queued one.
+          // The policy allowed reading this patient's records, and the allowed
+          // event is already queued. An unknown id therefore returns 404 here
+          // instead of failing the access, because a failed event could be
+          // committed before the queued one.
           if (error.kind() != core::ErrorKind::not_found) throw;
           return error_response(error, context.request_id);
         }

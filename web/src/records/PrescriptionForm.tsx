@@ -39,7 +39,15 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
   const [formError, setFormError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<Prescription | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
   const form = useRef<HTMLFormElement>(null);
+
+  // Focus moves once the errors are rendered: a state update after an await
+  // may render after the next animation frame, when the highlighted input
+  // would not exist yet.
+  useEffect(() => {
+    if (focusRequest > 0) focusFirstInvalid(form.current);
+  }, [focusRequest]);
 
   const unsaved = hasPrescriptionInput(draft);
   useEffect(() => {
@@ -71,7 +79,7 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
 
   function showFieldErrors(errors: FieldErrors<PrescriptionField>) {
     setFieldErrors(errors);
-    focusFirstInvalid(form.current);
+    setFocusRequest((count) => count + 1);
   }
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {

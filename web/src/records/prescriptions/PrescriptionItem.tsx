@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { cancelPrescription, getPrescriptionVersions } from '../../api/endpoints';
 import type { Appointment, Prescription, PrescriptionVersion } from '../../api/types';
 import { splitApiError } from '../../shared/fieldErrors';
@@ -15,7 +15,7 @@ interface PrescriptionItemProps {
   onChanged: () => void;
 }
 
-/** One prescription in a patient's record, with its history and, for clinicians, cancelling. */
+/** Shows one prescription of a patient's record with its history, and for clinicians a cancel form. */
 export function PrescriptionItem({ patientId, prescription, appointment, canCancel, onChanged }: PrescriptionItemProps) {
   const cancelled = prescription.status === 'cancelled';
   return (
@@ -72,7 +72,13 @@ function CancelForm({
   const [reasonError, setReasonError] = useState<string | undefined>(undefined);
   const [formError, setFormError] = useState<unknown>(undefined);
   const [submitting, setSubmitting] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
   const form = useRef<HTMLFormElement>(null);
+
+  // As in PrescriptionForm: focus once the error is rendered.
+  useEffect(() => {
+    if (focusRequest > 0) focusFirstInvalid(form.current);
+  }, [focusRequest]);
 
   if (!open) {
     return (
@@ -87,7 +93,7 @@ function CancelForm({
     setFormError(undefined);
     if (!reason.trim()) {
       setReasonError('Say why the prescription is cancelled.');
-      focusFirstInvalid(form.current);
+      setFocusRequest((count) => count + 1);
       return;
     }
     setReasonError(undefined);
@@ -100,7 +106,7 @@ function CancelForm({
       const split = splitApiError(failure, ['reason'] as const);
       setFormError(split.formError);
       setReasonError(split.fieldErrors.reason);
-      focusFirstInvalid(form.current);
+      setFocusRequest((count) => count + 1);
     } finally {
       setSubmitting(false);
     }
