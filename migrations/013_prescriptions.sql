@@ -65,6 +65,13 @@ CREATE TRIGGER prescription_versions_no_truncate
   BEFORE TRUNCATE ON prescription_versions
   FOR EACH STATEMENT EXECUTE FUNCTION prescription_versions_reject_change();
 
+-- ENABLE ALWAYS makes the triggers fire in every session_replication_role,
+-- so a superuser cannot switch them off with SET session_replication_role =
+-- replica; only an ALTER TABLE, which the schema change log records, can.
+ALTER TABLE prescriptions ENABLE ALWAYS TRIGGER prescriptions_guard_update_delete;
+ALTER TABLE prescription_versions ENABLE ALWAYS TRIGGER prescription_versions_no_update_delete;
+ALTER TABLE prescription_versions ENABLE ALWAYS TRIGGER prescription_versions_no_truncate;
+
 GRANT SELECT, INSERT ON prescription_versions TO telehealth_app;
 -- Cancelling sets the status; no other column may change (and the trigger
 -- checks that too).

@@ -28,6 +28,7 @@
 #endif
 #if __has_include("http/routes/records_routes.hpp")
 #include "http/routes/records_routes.hpp"
+#include "http/routes/timeline_routes.hpp"
 #endif
 #include "http/routes/prescription_routes.hpp"
 
@@ -56,6 +57,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
 #endif
 #if __has_include("http/routes/records_routes.hpp")
   http::add_records_routes(router, services);
+  http::add_timeline_routes(router, services);
 #endif
   http::add_prescription_routes(router, services);
   http::add_video_routes(router, services);

@@ -6,23 +6,13 @@
 #include "audit/checkpoint.hpp"
 #include "audit/event_rows.hpp"
 #include "audit/merkle.hpp"
+#include "core/text.hpp"
 #include "crypto/encoding.hpp"
 #include "db/transaction.hpp"
 
 namespace telehealth::audit {
 
 namespace {
-
-bool is_uuid(const std::string& text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : std::isxdigit(static_cast<unsigned char>(text[i])) == 0) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string hex(const std::string& raw) { return crypto::hex_encode(crypto::as_byte_view(raw)); }
 
@@ -99,7 +89,7 @@ std::vector<merkle::Hash> read_leaves(db::Transaction& tx, const std::string& ch
 nlohmann::json prove_event(db::Connection& connection, const std::string& event_id,
                            std::optional<std::int64_t> tree_size,
                            const crypto::Ed25519PublicKey& public_key) {
-  if (!is_uuid(event_id)) {
+  if (!core::is_uuid(event_id)) {
     throw std::runtime_error("EVENT_ID: '" + event_id +
                              "' is not a UUID; pass the id of an audit event");
   }

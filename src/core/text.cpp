@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <cctype>
+
 namespace telehealth::core {
 
 namespace {
@@ -47,6 +49,17 @@ std::string sanitize_utf8(std::string_view text, std::size_t max_bytes) {
     i += length == 0 ? 1 : length;
   }
   return out;
+}
+
+bool is_uuid(std::string_view text) noexcept {
+  if (text.size() != 36) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : std::isxdigit(static_cast<unsigned char>(text[i])) == 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace telehealth::core

@@ -12,4 +12,8 @@ namespace telehealth::core {
 /// rejects when they are not valid UTF-8.
 std::string sanitize_utf8(std::string_view text, std::size_t max_bytes);
 
+/// True when `text` has the 8-4-4-4-12 hexadecimal form of a UUID (RFC 9562),
+/// in either case.
+bool is_uuid(std::string_view text) noexcept;
+
 }  // namespace telehealth::core

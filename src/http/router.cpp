@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace telehealth::http {
 
 const char* to_string(Access access) noexcept {
@@ -45,14 +47,7 @@ bool match_segments(const std::vector<std::string>& pattern, const std::vector<s
 
 }  // namespace
 
-bool is_uuid(const std::string& text) {
-  if (text.size() != 36) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
+bool is_uuid(const std::string& text) { return core::is_uuid(text); }
 
 std::string canonical_uuid(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -2,7 +2,6 @@
 
 #include "core/error.hpp"
 #include "crypto/aead.hpp"
-#include "records/note.hpp"
 #include "records/patient_key.hpp"
 #include "records/prescriptions.hpp"
 #include "records/sealing.hpp"
@@ -67,31 +66,6 @@ const crypto::SecretBytes& require_key(const std::optional<crypto::SecretBytes>&
                     what + " failed authentication: wrong key, altered bytes or moved row");
 }
 
-std::vector<Encounter> read_encounters(const identity::PatientAccess& access,
-                                       const std::optional<crypto::SecretBytes>& key) {
-  const auto rows = access.tx().exec(
-      "SELECT e.id, e.appointment_id, e.clinician_id, u.display_name, e.created_at, e.note_sealed"
-      " FROM encounters e JOIN users u ON u.id = e.clinician_id"
-      " WHERE e.patient_id = $1 ORDER BY e.created_at, e.id",
-      {access.patient_id()});
-
-  std::vector<Encounter> encounters;
-  for (int row = 0; row < rows.rows(); ++row) {
-    Encounter encounter;
-    encounter.id = std::string(rows.text(row, 0));
-    encounter.appointment_id = std::string(rows.text(row, 1));
-    encounter.clinician = {std::string(rows.text(row, 2)), std::string(rows.text(row, 3))};
-    encounter.created_at = rows.timestamp(row, 4);
-    try {
-      encounter.note = open_note(require_key(key, access), encounter.id, rows.bytes(row, 5));
-    } catch (const crypto::DecryptError&) {
-      throw_tampered("note of encounter " + encounter.id);
-    }
-    encounters.push_back(std::move(encounter));
-  }
-  return encounters;
-}
-
 std::vector<Prescription> read_prescriptions(const identity::PatientAccess& access,
                                              const std::optional<crypto::SecretBytes>& key) {
   const auto rows = access.tx().exec(
@@ -121,25 +95,6 @@ std::vector<Prescription> read_prescriptions(const identity::PatientAccess& acce
 
 }  // namespace
 
-Encounter create_encounter(const identity::PatientAccess& access, const crypto::Keyring& keyring,
-                           const std::string& encounter_id, const std::string& appointment_id,
-                           const std::string& note) {
-  require_clinician(access);
-  std::string text = normalize_note(note);
-  require_own_appointment(access, appointment_id);
-
-  const auto key = patient_data_key(access, keyring);
-  const auto sealed = seal_note(key, encounter_id, text);
-  access.tx().exec(
-      "INSERT INTO encounters (id, patient_id, clinician_id, appointment_id, created_at,"
-      " note_sealed) VALUES ($1, $2, $3, $4, $5, $6)",
-      {encounter_id, access.patient_id(), access.actor().user_id, appointment_id,
-       core::format_rfc3339(access.now()), db::bytea_param(sealed)});
-
-  return Encounter{encounter_id, appointment_id, signed_in_clinician(access), access.now(),
-                   std::move(text)};
-}
-
 Prescription create_prescription(const identity::PatientAccess& access,
                                  const crypto::Keyring& keyring,
                                  const std::string& prescription_id,
@@ -167,7 +122,7 @@ PatientRecords read_records(const identity::PatientAccess& access,
   records.appointments = scheduling::patient_appointments(access);
 
   const auto key = find_patient_data_key(access, keyring);
-  records.encounters = read_encounters(access, key);
+  records.encounters = read_visible_notes(access, key);
   records.prescriptions = read_prescriptions(access, key);
   return records;
 }

@@ -20,10 +20,19 @@ function assertChainNamesSeq(seq) {
   assert.match(output, new RegExp(`seq ${seq}\\b`), output);
 }
 
-// Runs SQL as the superuser with triggers disabled for that session, which
-// is how someone with database access could bypass the append-only trigger.
+// Runs SQL as the superuser with the append-only trigger disabled, which is
+// how someone with database access could bypass it. The trigger fires in
+// replica mode too, so it takes an ALTER TABLE, in one transaction with the
+// change so that the trigger is back on whatever happens.
 function asSuperuserWithoutTriggers(sql, variables) {
-  const { status, stderr } = runPsql(adminDsn, `SET session_replication_role = replica;\n${sql}`, variables);
+  const script = [
+    'BEGIN;',
+    'ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete;',
+    sql,
+    'ALTER TABLE audit_events ENABLE ALWAYS TRIGGER audit_events_no_update_delete;',
+    'COMMIT;',
+  ].join('\n');
+  const { status, stderr } = runPsql(adminDsn, script, variables);
   assert.equal(status, 0, `psql as superuser failed: ${stderr}`);
 }
 

@@ -115,12 +115,22 @@ class AuditIntegrity : public test::PgTest {
     ASSERT_EQ(result.exit_code, 0) << result.output;
   }
 
-  /// Runs the next statements as a superuser with the append-only triggers
-  /// off, which is what an attacker with superuser access would do.
+  /// Runs `sql` as a superuser with the append-only triggers off, which is
+  /// what an attacker with superuser access would do. The triggers fire in
+  /// replica mode too, so they are disabled by ALTER TABLE, and on
+  /// audit_events that reaches every partition.
   void tamper(const std::string& sql) {
-    database().exec_as_superuser("SET session_replication_role = replica");
+    const char* triggers[][2] = {{"audit_events", "audit_events_no_update_delete"},
+                                 {"audit_checkpoints", "audit_checkpoints_no_update_delete"}};
+    for (const auto& [table, trigger] : triggers) {
+      database().exec_as_superuser(std::string("ALTER TABLE ") + table + " DISABLE TRIGGER " +
+                                   trigger);
+    }
     database().exec_as_superuser(sql);
-    database().exec_as_superuser("SET session_replication_role = DEFAULT");
+    for (const auto& [table, trigger] : triggers) {
+      database().exec_as_superuser(std::string("ALTER TABLE ") + table + " ENABLE ALWAYS TRIGGER " +
+                                   trigger);
+    }
   }
 
   std::string event_id(int seq) {
@@ -386,12 +396,15 @@ TEST_F(AuditIntegrity, CheckpointerSignsByCountAndInterval) {
 
 class AuditProof : public AuditIntegrity {
  protected:
-  /// Runs the independent verifier on `proof`; returns its exit code and output.
-  CommandResult verify_offline(const json& proof) {
+  /// Runs the independent verifier on `proof`, with the public key that
+  /// `prove` saved unless `with_key` is false; returns its exit code and output.
+  CommandResult verify_offline(const json& proof, bool with_key = true) {
     write_file(folder_ / "proof.json", proof.dump());
+    const std::string key_option =
+        with_key ? " --public-key " + (folder_ / "public.pem").string() : "";
     return run(std::string("/usr/bin/python3 ") + TELEHEALTH_SOURCE_DIR +
                "/tests/audit_proof/verify_proof.py " + (folder_ / "proof.json").string() +
-               " --public-key " + (folder_ / "public.pem").string());
+               key_option);
   }
 
   json prove(int seq) {
@@ -417,6 +430,13 @@ TEST_F(AuditProof, ProofVerifiesOffline) {
     EXPECT_EQ(result.exit_code, 0) << "seq " << seq << ": " << result.output;
     EXPECT_NE(result.output.find("OK: event " + event_id(seq)), std::string::npos) << result.output;
   }
+
+  // Without the key kept off the machine, only the proof's own key vouches
+  // for the signature, which proves nothing about who signed.
+  const auto unkeyed = verify_offline(prove(11), false);
+  EXPECT_EQ(unkeyed.exit_code, 2) << unkeyed.output;
+  EXPECT_EQ(unkeyed.output.rfind("UNVERIFIED SIGNER: event " + event_id(11), 0), 0u)
+      << unkeyed.output;
 }
 
 TEST_F(AuditProof, TamperedProofsFail) {

@@ -185,6 +185,55 @@ TEST_F(AuditPartitionsPgTest, OwnerAndSuperuserChangesRejectedByTrigger) {
   EXPECT_EQ(count("SELECT count(*) FROM audit_events WHERE client_ip = '127.0.0.1'"), 1);
 }
 
+// With session_replication_role = replica, triggers in the default state
+// do not fire. The append-only ones are ENABLE ALWAYS, so a superuser's
+// session in that mode is still rejected, on partitions made before and
+// after the migration alike.
+TEST_F(AuditPartitionsPgTest, ReplicaModeStillRejectsChanges) {
+  append_at(app(), system_now(), "test.first");
+  const std::string partition = partition_name(system_now());
+  superuser().exec_script("SET session_replication_role = replica");
+
+  // A retention change in replica mode is still logged, which also gives
+  // audit_schema_changes a row for the DELETE below.
+  superuser().exec_script("UPDATE audit_retention SET period = '9 years'");
+  EXPECT_EQ(count("SELECT count(*) FROM audit_schema_changes WHERE command_tag = 'UPDATE'"
+                  " AND detail = 'period 7 years -> 9 years'"),
+            1);
+
+  // Row triggers fire only on rows, so each DELETE targets a table that has
+  // one. TRUNCATE triggers fire on empty tables too.
+  const std::string attempts[] = {
+      "UPDATE audit_events SET outcome = 'denied'",
+      "DELETE FROM audit_events",
+      "TRUNCATE audit_events",
+      "TRUNCATE " + partition,
+      "TRUNCATE audit_events_2031_06",
+      "TRUNCATE audit_checkpoints",
+      "DELETE FROM audit_retention",
+      "TRUNCATE audit_retention",
+      "DELETE FROM audit_schema_changes",
+      "TRUNCATE audit_schema_changes",
+      "TRUNCATE audit_dropped_partitions",
+  };
+  for (const auto& statement : attempts) {
+    SCOPED_TRACE(statement);
+    const auto error = sql_error([&] { superuser().exec_script(statement); });
+    EXPECT_TRUE(error.starts_with("SQLSTATE 42501: ")) << error;
+    EXPECT_NE(error.find("append-only"), std::string::npos) << error;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM audit_events WHERE outcome = 'allowed'"), 1);
+
+  // Every trigger on the audit tables, partitions included, fires always.
+  EXPECT_EQ(count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                  " WHERE c.relname LIKE 'audit\\_%' AND NOT t.tgisinternal"
+                  " AND t.tgenabled <> 'A'"),
+            0);
+  EXPECT_GE(count("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                  " WHERE c.relname LIKE 'audit\\_%' AND NOT t.tgisinternal"),
+            20);
+}
+
 TEST_F(AuditPartitionsPgTest, AppendLandsInItsMonthPartition) {
   const auto now = system_now();
   const auto next_month = month_start(now, 1) + std::chrono::hours(36);

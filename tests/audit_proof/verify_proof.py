@@ -9,10 +9,12 @@ the same specifications. It uses only the Python standard library and the
 
     verify_proof.py PROOF.json [--public-key KEY.pem]
 
-Without --public-key the proof's own "public_key" is used, so the check shows
-only that the proof is consistent. Pass the key kept off the machine to show
-that the log's owner signed the checkpoint. Prints OK and exits 0 when every
-check passes; prints FAILED with the reason and exits 1 otherwise.
+Pass the key kept off the machine to show that the log's owner signed the
+checkpoint: then it prints OK and exits 0 when every check passes. Without
+--public-key the proof's own "public_key" is used, which anyone who forged
+the proof could have put there, so a consistent proof prints UNVERIFIED
+SIGNER and exits 2. Any failed check prints FAILED with the reason and
+exits 1.
 """
 
 import argparse
@@ -150,8 +152,13 @@ def main():
         print(f"FAILED: {error}")
         return 1
     event = proof["event"]
-    print(f"OK: event {event['id']} is leaf {proof['leaf_index']} of chain {event['chain']}"
-          f" in the checkpoint signed at tree size {proof['checkpoint']['tree_size']}")
+    where = (f"event {event['id']} is leaf {proof['leaf_index']} of chain {event['chain']}"
+             f" in the checkpoint signed at tree size {proof['checkpoint']['tree_size']}")
+    if pem is None:
+        print(f"UNVERIFIED SIGNER: {where}, signed by the key inside the proof;"
+              " pass --public-key with the key kept off the machine")
+        return 2
+    print(f"OK: {where}")
     return 0
 
 

@@ -296,14 +296,16 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     const isPrescriptionPost = (candidate) =>
       candidate.url().endsWith(prescriptionsUrl) && candidate.request().method() === 'POST';
 
-    await page.getByTestId('note-text').fill(noteText);
-    const noteResponse = page.waitForResponse(
+    // The note autosaves as a draft; signing saves any change, then locks it.
+    await page.getByTestId('note-section-free_text').fill(noteText);
+    const signResponse = page.waitForResponse(
       (candidate) =>
-        candidate.url().endsWith(`/api/patients/${patientId}/encounters`) && candidate.request().method() === 'POST',
+        /\/api\/patients\/[0-9a-f-]+\/encounters\/[0-9a-f-]+\/sign$/.test(candidate.url()) &&
+        candidate.request().method() === 'POST',
     );
-    await page.getByTestId('note-save').click();
-    assert.equal((await noteResponse).status(), 201, 'POST /encounters should return 201');
-    await page.getByTestId('note-saved').waitFor();
+    await page.getByTestId('note-sign').click();
+    assert.equal((await signResponse).status(), 200, 'POST /encounters/{id}/sign should return 200');
+    await page.getByTestId('note-signed').waitFor();
 
     // Amoxicillin 500 mg tablets (RxNorm 308192), chosen from the formulary.
     await page.getByTestId('prescription-drug-search').fill('amox');

@@ -7,7 +7,10 @@ namespace {
 
 TEST(AccessReportWords, DescribesKnownActions) {
   EXPECT_EQ(describe_action("records.read"), "Viewed your records");
+  EXPECT_EQ(describe_action("timeline.read"), "Viewed your visit history");
   EXPECT_EQ(describe_action("encounter.create"), "Wrote a consultation note");
+  EXPECT_EQ(describe_action("encounter.sign"), "Signed a consultation note");
+  EXPECT_EQ(describe_action("encounter.amend"), "Amended a consultation note");
   EXPECT_EQ(describe_action("consultation.join"), "Joined your video consultation");
   EXPECT_EQ(describe_action("break_glass.start"),
             "Started emergency (break-glass) access to your record");

@@ -179,7 +179,7 @@ TEST_F(RecordsPgTest, RecordsRoundTrip) {
   const auto encounter = add_encounter("  Chest clear. Review in two weeks.\n");
   const auto prescription = add_prescription(kInhaler);
 
-  EXPECT_EQ(encounter.note, "Chest clear. Review in two weeks.");
+  EXPECT_EQ(encounter.sections.free_text, "Chest clear. Review in two weeks.");
   EXPECT_EQ(encounter.clinician.display_name, "Dr Ada Clinician");
   EXPECT_EQ(encounter.created_at, kNow);
 
@@ -190,7 +190,7 @@ TEST_F(RecordsPgTest, RecordsRoundTrip) {
   ASSERT_EQ(records.encounters.size(), 1u);
   EXPECT_EQ(records.encounters[0].id, encounter.id);
   EXPECT_EQ(records.encounters[0].appointment_id, appointment_id);
-  EXPECT_EQ(records.encounters[0].note, "Chest clear. Review in two weeks.");
+  EXPECT_EQ(records.encounters[0].sections.free_text, "Chest clear. Review in two weeks.");
   EXPECT_EQ(records.encounters[0].created_at, kNow);
   ASSERT_EQ(records.prescriptions.size(), 1u);
   EXPECT_EQ(records.prescriptions[0].id, prescription.id);
@@ -238,14 +238,14 @@ TEST_F(RecordsPgTest, PlaintextNeverStored) {
 
   const auto records = read_as(patient);
   ASSERT_EQ(records.encounters.size(), 1u);
-  EXPECT_NE(records.encounters[0].note.find(note_phrase), std::string::npos);
+  EXPECT_NE(records.encounters[0].sections.free_text.find(note_phrase), std::string::npos);
   ASSERT_EQ(records.prescriptions.size(), 1u);
   EXPECT_EQ(records.prescriptions[0].content.drug, drug_phrase);
 
   // The search finds a phrase that is stored: a text column, and then a
   // bytea column holding plaintext.
   EXPECT_EQ(occurrences("Control-Marker"), 1);
-  database().exec_as_superuser("UPDATE encounters SET note_sealed = convert_to($1, 'UTF8')",
+  database().exec_as_superuser("UPDATE patient_keys SET wrapped_key = convert_to($1, 'UTF8')",
                                {note_phrase});
   EXPECT_EQ(occurrences(note_phrase), 1);
 }
@@ -253,23 +253,55 @@ TEST_F(RecordsPgTest, PlaintextNeverStored) {
 TEST_F(RecordsPgTest, CopiedNoteFailsToOpen) {
   const auto first = add_encounter("first note of the day");
   const auto second = add_encounter("second note of the day");
+  // Version rows reject UPDATE for every role, so the copy needs the
+  // triggers switched off, as a superuser tampering with rows would do.
   database().exec_as_superuser(
-      "UPDATE encounters SET note_sealed = (SELECT note_sealed FROM encounters WHERE id = $1)"
-      " WHERE id = $2",
+      "ALTER TABLE encounter_note_versions DISABLE TRIGGER encounter_note_versions_no_update_delete");
+  database().exec_as_superuser(
+      "UPDATE encounter_note_versions SET content_sealed ="
+      " (SELECT content_sealed FROM encounter_note_versions WHERE encounter_id = $1"
+      "  AND kind = 'signed') WHERE encounter_id = $2 AND kind = 'signed'",
       {first.id, second.id});
 
   const auto error = error_of([&] { read_as(patient); });
   EXPECT_EQ(error.kind(), core::ErrorKind::internal);
+}
+
+TEST_F(RecordsPgTest, LegacyNoteReadAndAmended) {
+  // A note as stored before structured notes: one sealed text in
+  // encounters.note_sealed, signed, with no version rows.
+  const auto id = crypto::new_uuid();
+  {
+    db::Transaction tx(app());
+    const auto access = authorize(tx, clinician, "test.setup", id);
+    const auto sealed = seal_note(patient_data_key(access, *keyring), id, "Legacy single text");
+    tx.commit();
+    database().exec_as_superuser(
+        "INSERT INTO encounters (id, patient_id, clinician_id, appointment_id, created_at,"
+        " note_sealed, status, current_version, signed_at, signed_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, 'signed', 0, $5, $3)",
+        {id, patient.user_id, clinician.user_id, appointment_id, "2031-03-03T07:00:00Z",
+         db::bytea_param(sealed)});
+  }
 
   db::Transaction tx(app());
-  const auto access = authorize(tx, patient, "records.read");
-  const auto key = find_patient_data_key(access, *keyring);
-  ASSERT_TRUE(key.has_value());
-  const auto sealed =
-      database().exec_as_superuser("SELECT note_sealed FROM encounters WHERE id = $1", {second.id});
-  const auto copied = sealed.bytes(0, 0);
-  EXPECT_EQ(open_note(*key, first.id, copied), "first note of the day");
-  EXPECT_THROW(open_note(*key, second.id, copied), crypto::DecryptError);
+  const auto access = authorize(tx, clinician, "encounter.amend", id);
+  const auto amendment = amend_note(access, *keyring, id, {"Added later", "Late result"});
+  tx.commit();
+  EXPECT_EQ(amendment.version, 1);
+
+  const auto records = read_as(patient);
+  ASSERT_EQ(records.encounters.size(), 1u);
+  const auto& note = records.encounters[0];
+  EXPECT_EQ(note.sections.free_text, "Legacy single text");
+  EXPECT_EQ(note.sections.plan, "");
+  EXPECT_EQ(note.status, NoteStatus::signed_note);
+  ASSERT_TRUE(note.signature.has_value());
+  EXPECT_EQ(note.signature->content_sha256, "");
+  EXPECT_EQ(note.signature->version, 0);
+  ASSERT_EQ(note.amendments.size(), 1u);
+  EXPECT_EQ(note.amendments[0].content.text, "Added later");
+  EXPECT_EQ(note.amendments[0].content.reason, "Late result");
 }
 
 TEST_F(RecordsPgTest, KeyOfOtherPatientFailsToUnwrap) {

@@ -21,8 +21,11 @@ std::set<std::string> keys_of(const json& object) {
   return keys;
 }
 
-const std::set<std::string> kEncounterKeys = {"id", "appointment_id", "clinician", "created_at",
-                                              "note"};
+const std::set<std::string> kEncounterKeys = {
+    "id",         "appointment_id", "clinician",   "created_at", "updated_at",
+    "status",     "version",        "signature",   "amendments", "presenting_complaint",
+    "history",    "examination",    "assessment",  "plan",       "free_text",
+    "note"};
 const std::set<std::string> kPrescriptionKeys = {
     "id",          "appointment_id", "clinician", "created_at",    "status",
     "drug_code",   "drug_system",    "drug",      "form",          "strength",

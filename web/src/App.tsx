@@ -17,6 +17,7 @@ import { SessionProvider, useSession } from './auth/session';
 import { ConsultationPage } from './consultation/ConsultationPage';
 import { SecurityPage } from './account/SecurityPage';
 import { AccessReportPage } from './records/AccessReportPage';
+import { HistoryPage } from './records/HistoryPage';
 import { RecordsPage } from './records/RecordsPage';
 import { AppointmentsPage } from './scheduling/AppointmentsPage';
 import { AvailabilityPage } from './scheduling/AvailabilityPage';
@@ -109,6 +110,7 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/book" element={onlyFor(['patient'], <BookPage />)} />
       <Route path="/availability" element={onlyFor(['clinician'], <AvailabilityPage />)} />
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
+      <Route path="/patients/:patientId/history" element={onlyFor(['patient', 'clinician'], <HistoryPage />)} />
       <Route path="/access-report" element={onlyFor(['patient'], <AccessReportPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
       <Route path="/audit" element={onlyFor(['auditor'], <AuditReviewPage />)} />
@@ -138,6 +140,7 @@ function roleNavItems(user: User): { to: string; label: string }[] {
         { to: '/appointments', label: 'My appointments' },
         { to: '/book', label: 'Book' },
         { to: `/patients/${user.id}/records`, label: 'My records' },
+        { to: `/patients/${user.id}/history`, label: 'Visit history' },
         { to: '/access-report', label: 'Who has accessed my record' },
       ];
     case 'clinician':

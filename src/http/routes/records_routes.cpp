@@ -1,6 +1,7 @@
 #include "http/routes/records_routes.hpp"
 
 #include "crypto/random.hpp"
+#include "http/routes/note_routes.hpp"
 #include "http/routes/patient_access.hpp"
 #include "http/routes/prescription_routes.hpp"
 #include "http/routes/scheduling_routes.hpp"
@@ -12,14 +13,6 @@ namespace {
 
 using identity::Role;
 
-nlohmann::json encounter_json(const records::Encounter& encounter) {
-  return {{"id", encounter.id},
-          {"appointment_id", encounter.appointment_id},
-          {"clinician", person_json(encounter.clinician)},
-          {"created_at", core::format_rfc3339(encounter.created_at)},
-          {"note", encounter.note}};
-}
-
 nlohmann::json records_json(const records::PatientRecords& record_set) {
   auto appointments = nlohmann::json::array();
   for (const auto& appointment : record_set.appointments) {
@@ -27,7 +20,7 @@ nlohmann::json records_json(const records::PatientRecords& record_set) {
   }
   auto encounters = nlohmann::json::array();
   for (const auto& encounter : record_set.encounters) {
-    encounters.push_back(encounter_json(encounter));
+    encounters.push_back(encounter_note_json(encounter));
   }
   auto prescriptions = nlohmann::json::array();
   for (const auto& prescription : record_set.prescriptions) {
@@ -47,31 +40,13 @@ Response get_records(Services& services, Context& context) {
       });
 }
 
-// The new row's id is drawn before the access decision so that its audit
-// event names the record it allowed to be written.
-Response post_encounter(Services& services, Context& context) {
-  const auto encounter_id = crypto::new_uuid();
-  return with_patient_access(
-      services, context, AccessKind::write, {"encounter", encounter_id}, "encounter.create",
-      [&](const identity::PatientAccess& access) {
-        const auto body = context.json_body();
-        const auto appointment_id = require_uuid(body, "appointment_id");
-        const auto note = require_string(body, "note");
-        return json_response(201, encounter_json(records::create_encounter(
-                                      access, services.keyring, encounter_id, appointment_id,
-                                      note)));
-      });
-}
-
 }  // namespace
 
 void add_records_routes(Router& router, Services& services) {
   router.add({"GET", "/api/patients/{patient_id}/records", Access::verified,
               {Role::patient, Role::clinician}, true},
              [&services](Context& context) { return get_records(services, context); });
-  router.add({"POST", "/api/patients/{patient_id}/encounters", Access::verified,
-              {Role::clinician}, true},
-             [&services](Context& context) { return post_encounter(services, context); });
+  add_note_routes(router, services);
 }
 
 }  // namespace telehealth::http

@@ -83,12 +83,60 @@ export interface TurnCredentials {
   expires_at: string;
 }
 
-export interface Encounter {
+/** The sections of a structured encounter note, each plain text ('' when blank). */
+export interface NoteSections {
+  presenting_complaint: string;
+  history: string;
+  examination: string;
+  assessment: string;
+  plan: string;
+  free_text: string;
+}
+
+export interface NoteSignature {
+  signed_by: PersonRef;
+  signed_at: string;
+  /** null for a note signed before notes had versions. */
+  version: number | null;
+  /** Hex SHA-256 of the note's canonical encoding; null for a note signed before hashes. */
+  content_sha256: string | null;
+}
+
+export interface NoteAmendment {
+  id: string;
+  version: number;
+  author: PersonRef;
+  created_at: string;
+  text: string;
+  reason: string;
+  content_sha256: string;
+}
+
+export interface Encounter extends NoteSections {
   id: string;
   appointment_id: string;
   clinician: PersonRef;
   created_at: string;
+  updated_at: string;
+  status: 'draft' | 'signed';
+  version: number;
+  signature: NoteSignature | null;
+  amendments: NoteAmendment[];
+  /** The free text again, under the name single-text notes used. */
   note: string;
+}
+
+export interface NoteVersion {
+  id: string;
+  version: number;
+  kind: 'draft' | 'signed' | 'amendment';
+  author: PersonRef;
+  created_at: string;
+  content_sha256: string | null;
+  /** Set when one version is read: the sections of a draft or signed version. */
+  sections?: NoteSections;
+  /** Set when one version is read: the text and reason of an amendment. */
+  amendment?: { text: string; reason: string };
 }
 
 export interface EncounterRequest {

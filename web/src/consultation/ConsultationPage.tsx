@@ -5,6 +5,7 @@ import { getAppointment, getSession, getTurnCredentials, signalingUrl } from '..
 import type { Appointment, Encounter, Prescription, TurnCredentials } from '../api/types';
 import { useCurrentUser } from '../auth/session';
 import { EncounterForm } from '../records/EncounterForm';
+import { noteAsText } from '../records/notes/noteText';
 import { PrescriptionForm } from '../records/PrescriptionForm';
 import { prescriptionSummary } from '../records/prescriptionForm';
 import { formatClockTime, formatTimeRange } from '../shared/time';
@@ -211,8 +212,10 @@ function SavedList({ items }: { items: SavedItem[] }) {
         {items.map((item) =>
           item.kind === 'note' ? (
             <li key={item.encounter.id} className="item item-block" data-testid="consultation-saved-note">
-              <p className="item-title">Note, saved at {formatClockTime(new Date(item.encounter.created_at))}</p>
-              <p className="note-text">{item.encounter.note}</p>
+              <p className="item-title">
+                Note, signed at {formatClockTime(new Date(item.encounter.signature?.signed_at ?? item.encounter.updated_at))}
+              </p>
+              <p className="note-text">{noteAsText(item.encounter)}</p>
             </li>
           ) : (
             <li key={item.prescription.id} className="item item-block" data-testid="consultation-saved-prescription">

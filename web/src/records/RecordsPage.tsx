@@ -1,13 +1,14 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { getPatientRecords } from '../api/endpoints';
-import type { Appointment, Encounter, PatientRecords, User } from '../api/types';
+import type { Encounter, PatientRecords, User } from '../api/types';
 import { useCurrentUser } from '../auth/session';
-import { formatDateTime, formatTimeRange, localTimeZone } from '../shared/time';
+import { formatTimeRange, localTimeZone } from '../shared/time';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
 import { useUnsavedChangesGuard, useUnsavedForms } from '../shared/unsavedChanges';
 import { useResource } from '../shared/useResource';
 import { EncounterForm } from './EncounterForm';
+import { NoteItem } from './notes/NoteItem';
 import { PrescriptionForm } from './PrescriptionForm';
 import { PrescriptionItem } from './prescriptions/PrescriptionItem';
 
@@ -22,6 +23,7 @@ export function RecordsPage() {
   const records = useResource((signal) => getPatientRecords(patientId, signal), [patientId]);
   const unsavedForms = useUnsavedForms();
   useUnsavedChangesGuard(unsavedForms.hasUnsavedChanges);
+  const [editingDraft, setEditingDraft] = useState<Encounter | undefined>(undefined);
   const isOwnRecord = user.role === 'patient' && user.id === patientId;
   const title = isOwnRecord
     ? 'My records'
@@ -40,11 +42,21 @@ export function RecordsPage() {
             <ClinicianForms
               records={records.data}
               user={user}
-              onSaved={records.reload}
+              draft={editingDraft}
+              onSaved={() => {
+                setEditingDraft(undefined);
+                records.reload();
+              }}
               onUnsavedChange={unsavedForms.report}
             />
           )}
-          <RecordLists records={records.data} canCancel={user.role === 'clinician'} onChanged={records.reload} />
+          <RecordLists
+            records={records.data}
+            user={user}
+            onEditDraft={setEditingDraft}
+            onChanged={records.reload}
+            onUnsavedChange={unsavedForms.report}
+          />
         </>
       )}
     </>
@@ -54,11 +66,12 @@ export function RecordsPage() {
 interface ClinicianFormsProps {
   records: PatientRecords;
   user: User;
+  draft: Encounter | undefined;
   onSaved: () => void;
   onUnsavedChange: (form: string, unsaved: boolean) => void;
 }
 
-function ClinicianForms({ records, user, onSaved, onUnsavedChange }: ClinicianFormsProps) {
+function ClinicianForms({ records, user, draft, onSaved, onUnsavedChange }: ClinicianFormsProps) {
   const reportNote = useCallback((unsaved: boolean) => onUnsavedChange('note', unsaved), [onUnsavedChange]);
   const reportPrescription = useCallback(
     (unsaved: boolean) => onUnsavedChange('prescription', unsaved),
@@ -76,8 +89,10 @@ function ClinicianForms({ records, user, onSaved, onUnsavedChange }: ClinicianFo
   return (
     <div className="two-columns">
       <EncounterForm
+        key={draft?.id ?? 'new'}
         patientId={records.patient.id}
         appointmentChoice={choice}
+        draft={draft}
         onSaved={onSaved}
         onUnsavedChange={reportNote}
       />
@@ -93,11 +108,17 @@ function ClinicianForms({ records, user, onSaved, onUnsavedChange }: ClinicianFo
 
 interface RecordListsProps {
   records: PatientRecords;
-  canCancel: boolean;
+  user: User;
+  onEditDraft: (note: Encounter) => void;
   onChanged: () => void;
+  onUnsavedChange: (form: string, unsaved: boolean) => void;
 }
 
-function RecordLists({ records, canCancel, onChanged }: RecordListsProps) {
+function RecordLists({ records, user, onEditDraft, onChanged, onUnsavedChange }: RecordListsProps) {
+  // A clinician who may write in the record may also amend its signed notes.
+  const canAmend =
+    user.role === 'clinician' &&
+    records.appointments.some((appointment) => appointment.clinician.id === user.id && appointment.status === 'booked');
   const appointmentsById = new Map(records.appointments.map((appointment) => [appointment.id, appointment]));
   return (
     <>
@@ -128,7 +149,17 @@ function RecordLists({ records, canCancel, onChanged }: RecordListsProps) {
         ) : (
           <ul className="item-list" data-testid="records-encounters">
             {records.encounters.map((encounter) => (
-              <EncounterItem key={encounter.id} encounter={encounter} appointment={appointmentsById.get(encounter.appointment_id)} />
+              <NoteItem
+                key={encounter.id}
+                patientId={records.patient.id}
+                note={encounter}
+                appointment={appointmentsById.get(encounter.appointment_id)}
+                user={user}
+                canAmend={canAmend}
+                onEditDraft={onEditDraft}
+                onChanged={onChanged}
+                onUnsavedChange={onUnsavedChange}
+              />
             ))}
           </ul>
         )}
@@ -146,7 +177,7 @@ function RecordLists({ records, canCancel, onChanged }: RecordListsProps) {
                 patientId={records.patient.id}
                 prescription={prescription}
                 appointment={appointmentsById.get(prescription.appointment_id)}
-                canCancel={canCancel}
+                canCancel={user.role === 'clinician'}
                 onChanged={onChanged}
               />
             ))}
@@ -154,22 +185,5 @@ function RecordLists({ records, canCancel, onChanged }: RecordListsProps) {
         )}
       </section>
     </>
-  );
-}
-
-function AppointmentLine({ appointment }: { appointment: Appointment | undefined }) {
-  if (!appointment) return null;
-  return <p className="item-meta">Appointment {formatTimeRange(appointment.starts_at, appointment.ends_at)}</p>;
-}
-
-function EncounterItem({ encounter, appointment }: { encounter: Encounter; appointment: Appointment | undefined }) {
-  return (
-    <li className="item item-block" data-testid="encounter-item" data-encounter-id={encounter.id}>
-      <p className="item-title">
-        {encounter.clinician.display_name}, {formatDateTime(encounter.created_at)}
-      </p>
-      <AppointmentLine appointment={appointment} />
-      <p className="note-text">{encounter.note}</p>
-    </li>
   );
 }

@@ -128,6 +128,15 @@ function AppointmentList({ appointments, user, now, testId }: AppointmentListPro
                   Records
                 </Link>
               )}
+              {user.role === 'clinician' && (
+                <Link
+                  to={`/patients/${appointment.patient.id}/history`}
+                  data-testid="patient-history-link"
+                  aria-label={`Visit history of ${appointment.patient.display_name}`}
+                >
+                  History
+                </Link>
+              )}
               <JoinLink appointment={appointment} now={now} />
             </div>
           </li>
