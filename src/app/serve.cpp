@@ -30,6 +30,8 @@
 #include "http/routes/records_routes.hpp"
 #include "http/routes/timeline_routes.hpp"
 #endif
+#include "http/routes/messaging_routes.hpp"
+#include "messaging/live.hpp"
 #include "http/routes/prescription_routes.hpp"
 
 namespace telehealth::app {
@@ -59,6 +61,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::add_records_routes(router, services);
   http::add_timeline_routes(router, services);
 #endif
+  http::add_messaging_routes(router, services);
   http::add_prescription_routes(router, services);
   http::add_video_routes(router, services);
   http::add_admin_routes(router, services);
@@ -144,6 +147,10 @@ int run_serve(const std::filesystem::path& config_file) {
   const http::StaticFiles files(config.web_root);
 
   asio::io_context io;
+  // After `io`, so that connections it still holds at exit close while their
+  // io_context exists.
+  messaging::LiveHub live_messages;
+  services.live_messages = &live_messages;
   asio::ssl::context tls(asio::ssl::context::tls_server);
   configure_tls(tls, config);
   asio::thread_pool workers(config.pool_size);

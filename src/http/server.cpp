@@ -1,9 +1,12 @@
 #include "http/server.hpp"
 
+#include <algorithm>
+
 #include "audit/chain.hpp"
 #include "core/log.hpp"
 #include "http/detail/beast.hpp"
 #include "http/detail/convert.hpp"
+#include "http/detail/messages_live.hpp"
 #include "http/detail/signaling.hpp"
 
 namespace telehealth::http {
@@ -97,13 +100,33 @@ class Server::Connection {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(server_.limits_.header_bytes);
-      parser.body_limit(server_.limits_.body_bytes);
       socket.expires_after(server_.limits_.request_timeout);
-      co_await bhttp::async_read(stream_, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      // The header first, so that an attachment upload may get a larger body
+      // limit than every other request. Beast checks a Content-Length against
+      // the limit while it parses the header, so the larger limit applies
+      // until the target is known, and the smaller one is checked here after.
+      parser.body_limit(std::max(server_.limits_.body_bytes,
+                                 server_.limits_.attachment_body_bytes));
+      co_await bhttp::async_read_header(stream_, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      const bool upload =
+          !ec && is_attachment_upload(std::string(parser.get().method_string()),
+                                      std::string(parser.get().target().substr(
+                                          0, parser.get().target().find('?'))));
+      if (!ec && !upload) {
+        parser.body_limit(server_.limits_.body_bytes);  // for chunked bodies
+        const auto length = parser.content_length();
+        if (length && *length > server_.limits_.body_bytes) ec = bhttp::error::body_limit;
+      }
+      if (!ec) {
+        co_await bhttp::async_read(stream_, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec == bhttp::error::body_limit) {
         co_await write(simple_error(core::ErrorKind::too_large,
-                                    "the request body is over 64 KiB; send a smaller body"),
+                                    upload ? "the request body is over 7 MiB; attach a file of "
+                                             "at most 5 MiB"
+                                           : "the request body is over 64 KiB; send a smaller body"),
                        11, false);
         break;
       }
@@ -118,6 +141,15 @@ class Server::Connection {
         co_await run_signaling(std::move(stream_), std::move(request), std::move(incoming),
                                server_.dispatcher_,
                                server_.services_, server_.workers_, server_.limits_);
+        co_return;
+      }
+
+      if (websocket::is_upgrade(request) && is_messages_live_path(path)) {
+        socket.expires_never();
+        IncomingRequest incoming = to_incoming(request, client_ip_);
+        co_await run_messages_live(std::move(stream_), std::move(request), std::move(incoming),
+                                   server_.dispatcher_, server_.services_, server_.workers_,
+                                   server_.limits_);
         co_return;
       }
 

@@ -19,6 +19,8 @@ namespace telehealth::http {
 /// without bound.
 struct ServerLimits {
   std::size_t body_bytes = 64 * 1024;
+  /// An attachment upload: 5 MiB of file in base64 (4/3 larger) plus JSON.
+  std::size_t attachment_body_bytes = 7 * 1024 * 1024;
   std::uint32_t header_bytes = 16 * 1024;
   std::size_t websocket_message_bytes = 64 * 1024;  // an SDP offer is a few KiB
   std::size_t max_connections = 2048;

@@ -19,6 +19,9 @@ class Writer;
 namespace telehealth::video {
 class Rooms;
 }
+namespace telehealth::messaging {
+class LiveHub;
+}
 namespace telehealth::records {
 class Formulary;
 }
@@ -46,6 +49,9 @@ struct Services {
   /// `routes` command), and then reads append in their own transaction.
   audit::Writer* audit_writer = nullptr;
   std::string clinic_name = "Telehealth clinic";  // shown in patients' access reports
+  /// Live message events (GET /api/messages/live); null where none runs,
+  /// and then nothing is pushed.
+  messaging::LiveHub* live_messages = nullptr;
   /// The prescribable products; null where none is loaded (the `routes`
   /// command), and then GET /api/formulary and prescribing return 503.
   const records::Formulary* formulary = nullptr;

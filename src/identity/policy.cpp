@@ -75,11 +75,16 @@ void record_failed_access(db::Connection& connection, const Actor& actor,
   tx.commit();
 }
 
+// A departure from the patient's care team (care_team_departures, recorded
+// by an admin) ends the treating relationship of the appointments booked
+// before it. An appointment booked after it makes a new one.
 bool has_treating_relationship(db::Transaction& tx, const std::string& clinician_id,
                                const std::string& patient_id) {
   return !tx.exec(
-                "SELECT 1 FROM appointments WHERE clinician_id = $1 AND patient_id = $2"
-                " AND status = 'booked' LIMIT 1",
+                "SELECT 1 FROM appointments a WHERE a.clinician_id = $1 AND a.patient_id = $2"
+                " AND a.status = 'booked' AND NOT EXISTS (SELECT 1 FROM care_team_departures d"
+                " WHERE d.clinician_id = a.clinician_id AND d.patient_id = a.patient_id"
+                " AND d.departed_at >= a.created_at) LIMIT 1",
                 {clinician_id, patient_id})
               .empty();
 }

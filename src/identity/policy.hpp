@@ -89,7 +89,7 @@ void record_failed_access(db::Connection& connection, const Actor& actor,
                           const std::string& patient_id, const RecordRef& record,
                           const std::string& event_type, core::Seconds now);
 
-/// True when `clinician_id` has a booked appointment (any time) with `patient_id`.
+/// True when a booked appointment links the pair and no later care-team departure ended it.
 bool has_treating_relationship(db::Transaction& tx, const std::string& clinician_id,
                                const std::string& patient_id);
 

@@ -15,6 +15,7 @@ import { TotpEnrolPage } from './auth/TotpEnrolPage';
 import { TotpVerifyPage } from './auth/TotpVerifyPage';
 import { SessionProvider, useSession } from './auth/session';
 import { ConsultationPage } from './consultation/ConsultationPage';
+import { MessagesPage } from './messaging/MessagesPage';
 import { SecurityPage } from './account/SecurityPage';
 import { AccessReportPage } from './records/AccessReportPage';
 import { HistoryPage } from './records/HistoryPage';
@@ -112,6 +113,8 @@ function SignedInRoutes({ user }: { user: User }) {
       <Route path="/patients/:patientId/records" element={onlyFor(['patient', 'clinician'], <RecordsPage />)} />
       <Route path="/patients/:patientId/history" element={onlyFor(['patient', 'clinician'], <HistoryPage />)} />
       <Route path="/access-report" element={onlyFor(['patient'], <AccessReportPage />)} />
+      <Route path="/messages" element={onlyFor(['patient', 'clinician'], <MessagesPage />)} />
+      <Route path="/messages/:threadId" element={onlyFor(['patient', 'clinician'], <MessagesPage />)} />
       <Route path="/staff" element={onlyFor(['admin', 'auditor'], <StaffHomePage />)} />
       <Route path="/audit" element={onlyFor(['auditor'], <AuditReviewPage />)} />
       <Route path="/security" element={<SecurityPage user={user} />} />
@@ -141,12 +144,14 @@ function roleNavItems(user: User): { to: string; label: string }[] {
         { to: '/book', label: 'Book' },
         { to: `/patients/${user.id}/records`, label: 'My records' },
         { to: `/patients/${user.id}/history`, label: 'Visit history' },
+        { to: '/messages', label: 'Messages' },
         { to: '/access-report', label: 'Who has accessed my record' },
       ];
     case 'clinician':
       return [
         { to: '/appointments', label: 'Appointments' },
         { to: '/availability', label: 'Availability' },
+        { to: '/messages', label: 'Messages' },
         { to: '/break-glass', label: 'Emergency access' },
       ];
     case 'admin':

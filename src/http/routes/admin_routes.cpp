@@ -7,6 +7,7 @@
 #include "admin/invitations.hpp"
 #include "admin/user_admin.hpp"
 #include "identity/sessions.hpp"
+#include "messaging/live.hpp"
 #include "video/rooms.hpp"
 
 namespace telehealth::http {
@@ -62,7 +63,10 @@ void require_elevated(Services& services, const Context& context) {
 // the caller's cookie when their own session was among them.
 Response user_change_response(Services& services, Context& context,
                               const admin::UserChange& change) {
-  for (const auto& token_hash : change.ended_sessions) services.rooms.close_session(token_hash);
+  for (const auto& token_hash : change.ended_sessions) {
+    services.rooms.close_session(token_hash);
+    if (services.live_messages != nullptr) services.live_messages->close_session(token_hash);
+  }
   const auto& own = context.session->token_hash;
   if (std::find(change.ended_sessions.begin(), change.ended_sessions.end(), own) !=
       change.ended_sessions.end()) {

@@ -4,11 +4,18 @@
 #include "identity/authentication.hpp"
 #include "identity/recovery_codes.hpp"
 #include "identity/sessions.hpp"
+#include "messaging/live.hpp"
 #include "video/rooms.hpp"
 
 namespace telehealth::http {
 
 namespace {
+
+// Closes the live message sockets of an ended session at once, rather than
+// at their next session recheck.
+void close_live_messages(Services& services, const std::string& token_hash) {
+  if (services.live_messages != nullptr) services.live_messages->close_session(token_hash);
+}
 
 // The issuer shown in authenticator apps next to the account.
 constexpr const char* kTotpIssuer = "Telehealth";
@@ -66,6 +73,7 @@ Response logout(Services& services, Context& context) {
     identity::end_session(*lease, context.session_token);
     // A consultation opened in this session ends with it.
     services.rooms.close_session(identity::hash_token(context.session_token));
+    close_live_messages(services, identity::hash_token(context.session_token));
   }
   context.set_session_token = std::string();
   return no_content();
@@ -134,10 +142,12 @@ Response password_change(Services& services, Context& context) {
   const auto ended = identity::change_password(*lease, *context.session, current, fresh,
                                                *context.actor, context.now);
   for (const auto& hash : ended) services.rooms.close_session(hash);
+  for (const auto& hash : ended) close_live_messages(services, hash);
   // A new password is a change of credentials: this session gets a new token
   // too. Consultation sockets are keyed by the old token, so they close.
   const auto token = identity::rotate_session(*lease, context.session_token);
   services.rooms.close_session(context.session->token_hash);
+  close_live_messages(services, context.session->token_hash);
   context.set_session_token = token;
   auto session = *context.session;
   session.token_hash = identity::hash_token(token);
@@ -167,6 +177,7 @@ Response sessions_end(Services& services, Context& context) {
   if (!ended) core::throw_not_found();
   // The consultations that session opened end with it.
   services.rooms.close_session(*ended);
+  close_live_messages(services, *ended);
   if (*ended == context.session->token_hash) context.set_session_token = std::string();
   return no_content();
 }
