@@ -151,6 +151,9 @@ void parse_optional(const std::filesystem::path& file, const json& document, Con
   if (document.contains("log_level")) {
     config.log_level = require_text(file, document, "log_level", "log_level");
   }
+  if (document.contains("formulary")) {
+    config.formulary = require_text(file, document, "formulary", "formulary");
+  }
   if (document.contains("clinic_name")) {
     config.clinic_name = require_text(file, document, "clinic_name", "clinic_name");
     if (config.clinic_name.empty() || config.clinic_name.size() > 200) {

@@ -37,6 +37,9 @@ struct Config {
   /// The clinic's name as patients see it in their access report.
   std::string clinic_name = "Telehealth clinic";
   std::optional<OidcConfig> oidc;  // single sign-on; absent when not configured
+  /// The prescribable products (data/formulary/README.md); relative to the
+  /// current directory, like every path here.
+  std::filesystem::path formulary = "data/formulary/rxnorm_subset.json";
 };
 
 /// Reads and checks the file; throws std::runtime_error naming the file, the

@@ -21,6 +21,7 @@
 #include "http/routes/passkey_routes.hpp"
 #include "http/routes/video_routes.hpp"
 #include "http/server.hpp"
+#include "records/formulary.hpp"
 #include "video/rooms.hpp"
 #if __has_include("http/routes/scheduling_routes.hpp")
 #include "http/routes/scheduling_routes.hpp"
@@ -31,6 +32,7 @@
 #endif
 #include "http/routes/messaging_routes.hpp"
 #include "messaging/live.hpp"
+#include "http/routes/prescription_routes.hpp"
 
 namespace telehealth::app {
 
@@ -60,6 +62,7 @@ http::Router build_routes(http::Services& services, oidc::Client* oidc_client) {
   http::add_timeline_routes(router, services);
 #endif
   http::add_messaging_routes(router, services);
+  http::add_prescription_routes(router, services);
   http::add_video_routes(router, services);
   http::add_admin_routes(router, services);
   http::add_break_glass_routes(router, services);
@@ -104,6 +107,8 @@ int run_print_routes(const std::filesystem::path& config_file) {
 int run_serve(const std::filesystem::path& config_file) {
   const Config config = load_config(config_file);
   core::init_logging(config.log_level);
+  // A malformed formulary stops start-up with the file and entry named.
+  const auto formulary = records::Formulary::load(config.formulary);
 
   auto keyring = crypto::Keyring::open_or_create(config.keyring);
   db::Pool pool(config.database_url, config.pool_size);
@@ -130,6 +135,7 @@ int run_serve(const std::filesystem::path& config_file) {
                           config.admin,
                           &audit_writer};
   services.clinic_name = config.clinic_name;
+  services.formulary = &formulary;
   std::unique_ptr<oidc::Client> oidc_client;
   if (config.oidc) {
     auto settings = config.oidc->settings;

@@ -22,6 +22,9 @@ class Rooms;
 namespace telehealth::messaging {
 class LiveHub;
 }
+namespace telehealth::records {
+class Formulary;
+}
 
 namespace telehealth::http {
 
@@ -49,6 +52,9 @@ struct Services {
   /// Live message events (GET /api/messages/live); null where none runs,
   /// and then nothing is pushed.
   messaging::LiveHub* live_messages = nullptr;
+  /// The prescribable products; null where none is loaded (the `routes`
+  /// command), and then GET /api/formulary and prescribing return 503.
+  const records::Formulary* formulary = nullptr;
 };
 
 }  // namespace telehealth::http

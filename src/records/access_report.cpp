@@ -23,7 +23,7 @@ constexpr const char* kReportSql =
     " ORDER BY e.occurred_at DESC, e.chain DESC, e.seq DESC"
     " LIMIT $5";
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kActions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kActions = {{
     {"records.read", "Viewed your records"},
     {"timeline.read", "Viewed your visit history"},
     {"encounter.create", "Wrote a consultation note"},
@@ -34,6 +34,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 21> kActions
     {"encounter.versions_read", "Viewed the versions of a consultation note"},
     {"encounter.version_read", "Viewed a version of a consultation note"},
     {"prescription.create", "Issued a prescription"},
+    {"prescription.cancel", "Cancelled a prescription"},
+    {"prescription.versions_read", "Viewed the history of a prescription"},
     {"appointment.read", "Viewed your appointment"},
     {"appointment.create", "Booked an appointment for you"},
     {"appointment.list", "Viewed your appointments"},

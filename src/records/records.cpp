@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "crypto/aead.hpp"
 #include "records/patient_key.hpp"
+#include "records/prescriptions.hpp"
 #include "records/sealing.hpp"
 
 namespace telehealth::records {
@@ -69,7 +70,7 @@ std::vector<Prescription> read_prescriptions(const identity::PatientAccess& acce
                                              const std::optional<crypto::SecretBytes>& key) {
   const auto rows = access.tx().exec(
       "SELECT r.id, r.appointment_id, r.clinician_id, u.display_name, r.created_at,"
-      " r.content_sealed"
+      " r.content_sealed, r.status"
       " FROM prescriptions r JOIN users u ON u.id = r.clinician_id"
       " WHERE r.patient_id = $1 ORDER BY r.created_at, r.id",
       {access.patient_id()});
@@ -81,9 +82,9 @@ std::vector<Prescription> read_prescriptions(const identity::PatientAccess& acce
     prescription.appointment_id = std::string(rows.text(row, 1));
     prescription.clinician = {std::string(rows.text(row, 2)), std::string(rows.text(row, 3))};
     prescription.created_at = rows.timestamp(row, 4);
+    prescription.status = std::string(rows.text(row, 6));
     try {
-      prescription.content =
-          open_prescription(require_key(key, access), prescription.id, rows.bytes(row, 5));
+      open_prescription_content(require_key(key, access), rows.bytes(row, 5), prescription);
     } catch (const crypto::DecryptError&) {
       throw_tampered("content of prescription " + prescription.id);
     }
@@ -111,7 +112,7 @@ Prescription create_prescription(const identity::PatientAccess& access,
        core::format_rfc3339(access.now()), db::bytea_param(sealed)});
 
   return Prescription{prescription_id, appointment_id, signed_in_clinician(access), access.now(),
-                      content};
+                      content, std::nullopt, "issued"};
 }
 
 PatientRecords read_records(const identity::PatientAccess& access,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "identity/policy.hpp"
 #include "records/encounter_notes.hpp"
 #include "records/prescription.hpp"
+#include "records/prescription_order.hpp"
 #include "scheduling/appointments.hpp"
 #include "scheduling/person.hpp"
 
@@ -27,7 +29,9 @@ struct Prescription {
   std::string appointment_id;
   scheduling::PersonRef clinician;
   core::Seconds created_at;
-  PrescriptionContent content;
+  PrescriptionContent content;  // free text; only rows from before migration 013
+  std::optional<PrescriptionOrder> order;  // coded; set for rows issued since then
+  std::string status = "issued";           // "issued" or "cancelled"
 };
 
 /// A patient's record set. Each list is in time order, oldest first.
@@ -38,9 +42,12 @@ struct PatientRecords {
   std::vector<Prescription> prescriptions;
 };
 
-/// Adds a prescription by the clinician that `access` was granted to, with
-/// `content` already checked by parse_prescription. Throws as
-/// create_note does for the actor and the appointment.
+/// Adds a free-text prescription by the clinician that `access` was granted
+/// to, with `content` already checked by parse_prescription, in the format
+/// of rows written before migration 013 and without a version row. The API
+/// issues coded prescriptions (prescriptions.hpp); this remains for the
+/// tests that prove such rows still read. Throws as create_note does for
+/// the actor and the appointment.
 Prescription create_prescription(const identity::PatientAccess& access,
                                  const crypto::Keyring& keyring,
                                  const std::string& prescription_id,

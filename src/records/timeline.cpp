@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "crypto/aead.hpp"
 #include "records/patient_key.hpp"
+#include "records/prescriptions.hpp"
 #include "records/sealing.hpp"
 
 namespace telehealth::records {
@@ -27,7 +28,7 @@ SELECT t.kind, t.id, (extract(epoch FROM t.at) * 1000000)::bigint AS at_us, t.at
       FROM encounters e
      WHERE e.patient_id = $1 AND (e.status = 'signed' OR e.clinician_id = $6)
     UNION ALL
-    SELECT 'prescription', r.id, r.created_at, r.appointment_id, r.clinician_id, 'issued',
+    SELECT 'prescription', r.id, r.created_at, r.appointment_id, r.clinician_id, r.status,
            r.content_sealed
       FROM prescriptions r WHERE r.patient_id = $1
   ) t
@@ -54,8 +55,12 @@ std::string prescription_summary(const identity::PatientAccess& access,
                       "patient " + access.patient_id() + " has sealed records but no data key");
   }
   try {
-    const auto content = open_prescription(*key, prescription_id, sealed);
-    return content.drug + " " + content.strength;
+    Prescription prescription;
+    prescription.id = prescription_id;
+    open_prescription_content(*key, sealed, prescription);
+    // A coded prescription's RxNorm name already includes the strength.
+    if (prescription.order) return prescription.order->drug;
+    return prescription.content.drug + " " + prescription.content.strength;
   } catch (const crypto::DecryptError&) {
     throw core::Error(core::ErrorKind::internal, "internal error", {},
                       "content of prescription " + prescription_id +

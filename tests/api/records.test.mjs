@@ -14,6 +14,7 @@ import { newClinician, newPatient, randomSuffix } from './support/users.mjs';
 describe('patient records', () => {
   const noteMarker = `api-test-note-marker-${randomSuffix(16)}`;
   const drugMarker = `Zyloprantine-${randomSuffix(12)}`;
+  const instructions = `Take with water. ${drugMarker}`;
   const notePlaintext = `Reports mild headache for two days. ${noteMarker} Advised fluids and rest.`;
 
   let clinician;
@@ -24,15 +25,19 @@ describe('patient records', () => {
   let prescription;
 
   function prescriptionBody(overrides = {}) {
+    // Paracetamol 500 mg tablets (RxNorm 198440), one every 6 hours when
+    // needed for 6 days: at most 24 tablets.
     return {
       appointment_id: appointment.id,
-      drug: drugMarker,
-      strength: '500 mg',
-      form: 'tablet',
-      dose: '1 tablet',
+      drug_code: '198440',
+      dose: 1,
       route: 'oral',
-      frequency: 'every 6 hours when needed',
+      frequency: 'every_6_hours',
+      as_needed: true,
+      duration_days: 6,
       quantity: 24,
+      repeats: 0,
+      instructions,
       ...overrides,
     };
   }
@@ -73,8 +78,10 @@ describe('patient records', () => {
     assert.equal(response.status, 201, response.text);
     prescription = response.body;
     assert.equal(prescription.appointment_id, appointment.id);
-    assert.equal(prescription.drug, drugMarker);
-    assert.equal(prescription.form, 'tablet');
+    assert.equal(prescription.drug_code, '198440');
+    assert.equal(prescription.drug, 'acetaminophen 500 MG Oral Tablet');
+    assert.equal(prescription.instructions, instructions);
+    assert.equal(prescription.form, 'oral tablet');
     assert.equal(prescription.route, 'oral');
     assert.equal(prescription.quantity, 24);
     assert.deepEqual(prescription.clinician, { id: clinician.user.id, display_name: clinician.user.displayName });
@@ -92,8 +99,8 @@ describe('patient records', () => {
     assert.equal(records.encounters[0].note, notePlaintext);
     assert.equal(records.prescriptions.length, 1);
     assert.equal(records.prescriptions[0].id, prescription.id);
-    assert.equal(records.prescriptions[0].drug, drugMarker);
-    assert.equal(records.prescriptions[0].dose, '1 tablet');
+    assert.equal(records.prescriptions[0].instructions, instructions);
+    assert.equal(records.prescriptions[0].dose, 1);
   });
 
   test('unrelated clinician gets 404', async () => {
@@ -169,7 +176,7 @@ describe('patient records', () => {
     const before = countFor('prescriptions');
     const response = await clinician.client.post(
       `/api/patients/${patient.user.id}/prescriptions`,
-      prescriptionBody({ form: 'tablet', route: 'intravenous' }),
+      prescriptionBody({ route: 'intravenous' }),
     );
     assertError(response, 422, 'invalid_field', 'route');
     assert.equal(countFor('prescriptions'), before);

@@ -40,14 +40,16 @@ describe('visit history', () => {
     assert.equal(note.status, 201, note.text);
     encounter = note.body;
     const order = await clinician.client.post(`/api/patients/${patient.user.id}/prescriptions`, {
+      // Amoxicillin 250 mg capsules (RxNorm 308182), one twice daily for 7 days.
       appointment_id: soon.id,
-      drug,
-      strength: '250 mg',
-      form: 'capsule',
-      dose: '1 capsule',
+      drug_code: '308182',
+      dose: 1,
       route: 'oral',
-      frequency: 'twice a day',
+      frequency: 'twice_daily',
+      duration_days: 7,
       quantity: 14,
+      repeats: 0,
+      instructions: drug,
     });
     assert.equal(order.status, 201, order.text);
     prescription = order.body;
@@ -81,7 +83,8 @@ describe('visit history', () => {
     });
     assert.equal(byId[soon.id].status, 'booked');
     assert.equal(byId[soon.id].occurred_at, soon.starts_at);
-    assert.equal(byId[prescription.id].summary, `${drug} 250 mg`);
+    assert.equal(byId[prescription.id].summary, 'amoxicillin 250 MG Oral Capsule');
+    assert.equal(byId[prescription.id].status, 'issued');
     assert.equal(byId[prescription.id].appointment_id, soon.id);
     assert.equal(byId[encounter.id].occurred_at, encounter.created_at);
 

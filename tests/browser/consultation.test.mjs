@@ -307,12 +307,18 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal((await signResponse).status(), 200, 'POST /encounters/{id}/sign should return 200');
     await page.getByTestId('note-signed').waitFor();
 
-    await page.getByTestId('prescription-drug').fill('Amoxicillin');
-    await page.getByTestId('prescription-strength').fill('500 mg');
-    await page.getByTestId('prescription-form').selectOption('tablet');
-    await page.getByTestId('prescription-dose').fill('1 tablet');
+    // Amoxicillin 500 mg tablets (RxNorm 308192), chosen from the formulary.
+    await page.getByTestId('prescription-drug-search').fill('amox');
+    await page.getByTestId('prescription-drug').selectOption('308192');
+    assert.equal(
+      await page.getByTestId('prescription-product-routes').textContent(),
+      'oral',
+      "the product's allowed routes should be shown",
+    );
+    await page.getByTestId('prescription-dose').fill('1');
     await page.getByTestId('prescription-route').selectOption('topical');
-    await page.getByTestId('prescription-frequency').fill('three times a day');
+    await page.getByTestId('prescription-frequency').selectOption('three_times_daily');
+    await page.getByTestId('prescription-duration').fill('7');
     await page.getByTestId('prescription-quantity').fill('21');
 
     let response = page.waitForResponse(isPrescriptionPost);
@@ -331,8 +337,6 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     });
     assert.equal(await routeError.isVisible(), true, "the server's route error should be shown beside the input");
 
-    await page.getByTestId('prescription-form').selectOption('capsule');
-    await page.getByTestId('prescription-dose').fill('1 capsule');
     await page.getByTestId('prescription-route').selectOption('oral');
     response = page.waitForResponse(isPrescriptionPost);
     await page.getByTestId('prescription-save').click();
@@ -362,14 +366,13 @@ describe('consultation path', { timeout: SUITE_TIMEOUT_MS }, () => {
     const prescription = page
       .getByTestId('records-prescriptions')
       .getByTestId('prescription-item')
-      .filter({ hasText: 'Amoxicillin 500 mg capsule' });
+      .filter({ hasText: 'amoxicillin 500 MG Oral Tablet' });
     await prescription.waitFor();
     assert.equal(await prescription.count(), 1, 'only the valid prescription should be in the record');
-    const facts = await prescription.locator('dd').allTextContents();
-    assert.deepEqual(
-      facts.slice(0, 4),
-      ['1 capsule', 'oral', 'three times a day', '21'],
-      'the prescription should show dose, route, frequency and quantity as saved',
+    assert.equal(
+      await prescription.getByTestId('prescription-summary').textContent(),
+      'amoxicillin 500 MG Oral Tablet: 1 tablet, oral, three times daily for 7 days; quantity 21 tablets',
+      'the prescription should show dose, route, frequency, duration and quantity as saved',
     );
   });
 

@@ -5,7 +5,9 @@
 #include <set>
 
 #include "crypto/random.hpp"
+#include "http/routes/prescription_routes.hpp"
 #include "http/routes/scheduling_routes.hpp"
+#include "records/formulary.hpp"
 #include "support/api_harness.hpp"
 
 namespace telehealth::http {
@@ -25,8 +27,23 @@ const std::set<std::string> kEncounterKeys = {
     "history",    "examination",    "assessment",  "plan",       "free_text",
     "note"};
 const std::set<std::string> kPrescriptionKeys = {
-    "id",       "appointment_id", "clinician", "created_at", "drug",     "strength",
-    "form",     "dose",           "route",     "frequency",  "quantity"};
+    "id",          "appointment_id", "clinician", "created_at",    "status",
+    "drug_code",   "drug_system",    "drug",      "form",          "strength",
+    "dose",        "dose_unit",      "route",     "frequency",     "as_needed",
+    "duration_days", "quantity",     "supply_unit", "repeats",     "instructions"};
+
+// One product of the shipped formulary (data/formulary/rxnorm_subset.json).
+const records::Formulary& test_formulary() {
+  static const auto formulary = records::Formulary::from_json(
+      json::parse(R"({"products": [{"code": "308191",
+        "system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+        "display": "amoxicillin 500 MG Oral Capsule", "name": "amoxicillin",
+        "form": "oral capsule", "strength": "500 mg", "routes": ["oral"],
+        "dose_unit": "capsule", "dose_step": 1, "max_dose": 2,
+        "supply_unit": "capsule", "doses_per_supply_unit": 1}]})"),
+      "test formulary");
+  return formulary;
+}
 
 void expect_error(const test::ApiReply& reply, unsigned status, const std::string& code,
                   const std::string& field) {
@@ -42,6 +59,8 @@ class RecordsRoutesTest : public test::ApiTest {
     if (IsSkipped() || HasFatalFailure()) return;
     add_scheduling_routes(router(), services());
     add_records_routes(router(), services());
+    add_prescription_routes(router(), services());
+    services().formulary = &test_formulary();
 
     clinician_id = add_user("clinician", "Dr Ada Clinician");
     other_clinician_id = add_user("clinician", "Dr Bea Other");
@@ -67,13 +86,13 @@ class RecordsRoutesTest : public test::ApiTest {
 
   json prescription_body() const {
     return {{"appointment_id", appointment_id},
-            {"drug", "amoxicillin"},
-            {"strength", "500 mg"},
-            {"form", "capsule"},
-            {"dose", "1 capsule"},
+            {"drug_code", "308191"},
+            {"dose", 1},
             {"route", "oral"},
-            {"frequency", "three times a day"},
-            {"quantity", 21}};
+            {"frequency", "three_times_daily"},
+            {"duration_days", 7},
+            {"quantity", 21},
+            {"repeats", 0}};
   }
 
   std::int64_t count(std::string_view sql, const db::Params& params = {}) {
@@ -115,7 +134,9 @@ TEST_F(RecordsRoutesTest, PrescriptionCreatedAndRead) {
 
   ASSERT_EQ(created.status, 201u) << created.body.dump();
   EXPECT_EQ(keys_of(created.body), kPrescriptionKeys);
-  EXPECT_EQ(created.body["form"], "capsule");
+  EXPECT_EQ(created.body["form"], "oral capsule");
+  EXPECT_EQ(created.body["drug_code"], "308191");
+  EXPECT_EQ(created.body["status"], "issued");
   EXPECT_EQ(created.body["quantity"], 21);
   EXPECT_EQ(created.body["clinician"]["id"], clinician_id);
 
@@ -190,7 +211,7 @@ TEST_F(RecordsRoutesTest, PrescriptionFieldsValidated) {
 
   auto no_dose = prescription_body();
   no_dose.erase("dose");
-  expect_error(call(clinician, "POST", path("prescriptions"), no_dose), 400, "invalid_field",
+  expect_error(call(clinician, "POST", path("prescriptions"), no_dose), 422, "invalid_field",
                "dose");
 
   auto too_many = prescription_body();

@@ -3,6 +3,7 @@
 #include "crypto/random.hpp"
 #include "http/routes/note_routes.hpp"
 #include "http/routes/patient_access.hpp"
+#include "http/routes/prescription_routes.hpp"
 #include "http/routes/scheduling_routes.hpp"
 #include "records/records.hpp"
 
@@ -11,15 +12,6 @@ namespace telehealth::http {
 namespace {
 
 using identity::Role;
-
-nlohmann::json prescription_json(const records::Prescription& prescription) {
-  auto json = records::to_json(prescription.content);
-  json["id"] = prescription.id;
-  json["appointment_id"] = prescription.appointment_id;
-  json["clinician"] = person_json(prescription.clinician);
-  json["created_at"] = core::format_rfc3339(prescription.created_at);
-  return json;
-}
 
 nlohmann::json records_json(const records::PatientRecords& record_set) {
   auto appointments = nlohmann::json::array();
@@ -48,32 +40,12 @@ Response get_records(Services& services, Context& context) {
       });
 }
 
-// The new row's id is drawn before the access decision so that its audit
-// event names the record it allowed to be written.
-Response post_prescription(Services& services, Context& context) {
-  const auto prescription_id = crypto::new_uuid();
-  return with_patient_access(
-      services, context, AccessKind::write, {"prescription", prescription_id},
-      "prescription.create",
-      [&](const identity::PatientAccess& access) {
-        const auto body = context.json_body();
-        const auto appointment_id = require_uuid(body, "appointment_id");
-        const auto content = records::parse_prescription(body);
-        return json_response(201, prescription_json(records::create_prescription(
-                                      access, services.keyring, prescription_id,
-                                      appointment_id, content)));
-      });
-}
-
 }  // namespace
 
 void add_records_routes(Router& router, Services& services) {
   router.add({"GET", "/api/patients/{patient_id}/records", Access::verified,
               {Role::patient, Role::clinician}, true},
              [&services](Context& context) { return get_records(services, context); });
-  router.add({"POST", "/api/patients/{patient_id}/prescriptions", Access::verified,
-              {Role::clinician}, true},
-             [&services](Context& context) { return post_prescription(services, context); });
   add_note_routes(router, services);
 }
 

@@ -384,6 +384,43 @@ export const routePolicy = {
       auditor: ['access.role_denied:denied'],
     },
   },
+  // Reference data, not PHI: any clinician may search it.
+  'GET /api/formulary': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: false,
+    statuses: row(401, 401, 403, 200, 200, 403, 403, 403),
+  },
+  'POST /api/patients/{patient_id}/prescriptions/{prescription_id}/cancel': {
+    access: 'verified',
+    roles: ['clinician'],
+    phi: true,
+    statuses: row(401, 401, 403, 404, 400, 403, 403, 403),
+    audit: {
+      patient: ['access.role_denied:denied'],
+      unrelated_clinician: ['prescription.cancel:denied'],
+      related_clinician: ['prescription.cancel:failed'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
+  // The path's prescription id is random, so an allowed read finds nothing
+  // and answers 404 after its allowed event.
+  'GET /api/patients/{patient_id}/prescriptions/{prescription_id}/versions': {
+    access: 'verified',
+    roles: ['patient', 'clinician'],
+    phi: true,
+    statuses: row(401, 401, 404, 404, 404, 403, 403, 403),
+    audit: {
+      patient: ['prescription.versions_read:allowed'],
+      unrelated_clinician: ['prescription.versions_read:denied'],
+      related_clinician: ['prescription.versions_read:allowed'],
+      admin: ['access.role_denied:denied'],
+      elevated_admin: ['access.role_denied:denied'],
+      auditor: ['access.role_denied:denied'],
+    },
+  },
   'GET /api/appointments/{appointment_id}/turn': {
     access: 'verified',
     roles: ['patient', 'clinician'],

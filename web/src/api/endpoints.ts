@@ -6,10 +6,12 @@ import type {
   Clinician,
   Encounter,
   EncounterRequest,
+  Formulary,
   Passkey,
   PatientRecords,
   Prescription,
   PrescriptionRequest,
+  PrescriptionVersion,
   Session,
   SessionSummary,
   Slot,
@@ -170,4 +172,29 @@ export function addEncounter(patientId: string, body: EncounterRequest): Promise
 
 export function addPrescription(patientId: string, body: PrescriptionRequest): Promise<Prescription> {
   return request<Prescription>('POST', `/api/patients/${id(patientId)}/prescriptions`, { body });
+}
+
+export function getFormulary(signal?: AbortSignal): Promise<Formulary> {
+  return request<Formulary>('GET', '/api/formulary', { signal });
+}
+
+export function cancelPrescription(patientId: string, prescriptionId: string, reason: string): Promise<Prescription> {
+  return request<Prescription>(
+    'POST',
+    `/api/patients/${id(patientId)}/prescriptions/${id(prescriptionId)}/cancel`,
+    { body: { reason } },
+  );
+}
+
+export async function getPrescriptionVersions(
+  patientId: string,
+  prescriptionId: string,
+  signal?: AbortSignal,
+): Promise<PrescriptionVersion[]> {
+  const result = await request<{ versions: PrescriptionVersion[] }>(
+    'GET',
+    `/api/patients/${id(patientId)}/prescriptions/${id(prescriptionId)}/versions`,
+    { signal },
+  );
+  return result.versions;
 }

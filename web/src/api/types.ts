@@ -144,16 +144,6 @@ export interface EncounterRequest {
   note: string;
 }
 
-export const DOSAGE_FORMS = [
-  'tablet',
-  'capsule',
-  'oral solution',
-  'inhaler',
-  'cream',
-  'injection',
-] as const;
-export type DosageForm = (typeof DOSAGE_FORMS)[number];
-
 export const ROUTES_OF_ADMINISTRATION = [
   'oral',
   'inhalation',
@@ -164,24 +154,90 @@ export const ROUTES_OF_ADMINISTRATION = [
 ] as const;
 export type RouteOfAdministration = (typeof ROUTES_OF_ADMINISTRATION)[number];
 
-export interface PrescriptionRequest {
-  appointment_id: string;
-  drug: string;
+/** A prescribable product of GET /api/formulary (an RxNorm clinical drug). */
+export interface FormularyProduct {
+  code: string;
+  system: string;
+  display: string;
+  name: string;
+  form: string;
   strength: string;
-  form: DosageForm;
-  dose: string;
-  route: RouteOfAdministration;
-  frequency: string;
-  /** Number of units to supply; a positive integer. */
-  quantity: number;
+  routes: string[];
+  /** What one dose is counted in: tablet, capsule, mL, actuation, application. */
+  dose_unit: string;
+  dose_step: number;
+  max_dose: number;
+  /** What the quantity is counted in: tablet, inhaler, g. */
+  supply_unit: string;
+  /** Dose units per supply unit, or null where a dose is not a measured amount. */
+  doses_per_supply_unit: number | null;
+  max_quantity: number | null;
 }
 
-export interface Prescription extends PrescriptionRequest {
+export interface FrequencyOption {
+  code: string;
+  label: string;
+  /** Administrations per week. */
+  per_week: number;
+}
+
+export interface Formulary {
+  products: FormularyProduct[];
+  frequencies: FrequencyOption[];
+}
+
+export interface PrescriptionRequest {
+  appointment_id: string;
+  drug_code: string;
+  /** Amount per administration, in the product's dose unit. */
+  dose: number;
+  route: string;
+  frequency: string;
+  as_needed: boolean;
+  duration_days: number;
+  /** Amount to supply, in the product's supply unit. */
+  quantity: number;
+  repeats: number;
+  instructions: string;
+}
+
+export type PrescriptionStatus = 'issued' | 'cancelled';
+
+/**
+ * A prescription as the API returns it. Coded ones carry drug_code and the
+ * structured fields; ones written before coding have drug_code null and
+ * free-text dose and frequency.
+ */
+export interface Prescription {
   id: string;
-  // NOTE: docs/api.md names `clinician` without a shape; this assumes the
-  // same {id, display_name} as an encounter's clinician.
+  appointment_id: string;
   clinician: PersonRef;
   created_at: string;
+  status: PrescriptionStatus;
+  drug_code: string | null;
+  drug_system: string | null;
+  drug: string;
+  form: string;
+  strength: string;
+  dose: number | string;
+  dose_unit?: string;
+  route: string;
+  frequency: string;
+  as_needed?: boolean;
+  duration_days?: number;
+  quantity: number;
+  supply_unit?: string;
+  repeats?: number;
+  instructions?: string;
+}
+
+export interface PrescriptionVersion {
+  version: number;
+  action: 'issued' | 'cancelled';
+  actor: PersonRef;
+  created_at: string;
+  cancel_reason: string | null;
+  prescription: Prescription;
 }
 
 export interface PatientRecords {

@@ -1,13 +1,21 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { addPrescription } from '../api/endpoints';
-import { DOSAGE_FORMS, ROUTES_OF_ADMINISTRATION, type Prescription } from '../api/types';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { addPrescription, getFormulary } from '../api/endpoints';
+import { ROUTES_OF_ADMINISTRATION, type FormularyProduct, type FrequencyOption, type Prescription } from '../api/types';
 import { splitApiError, type FieldErrors } from '../shared/fieldErrors';
-import { ErrorAlert, FormField, InvalidFieldsAlert, StatusMessage, focusFirstInvalid } from '../shared/ui';
+import { ErrorAlert, FormField, InvalidFieldsAlert, Loading, StatusMessage, focusFirstInvalid } from '../shared/ui';
+import { useResource } from '../shared/useResource';
 import { AppointmentField, initialAppointmentId, type AppointmentChoice } from './AppointmentField';
 import {
+  MAX_DURATION_DAYS,
+  MAX_INSTRUCTIONS_CHARACTERS,
+  MAX_REPEATS,
   PRESCRIPTION_FIELDS,
   checkPrescription,
+  emptyPrescriptionDraft,
   hasPrescriptionInput,
+  neededQuantity,
+  prescriptionSummary,
+  searchProducts,
   type PrescriptionDraft,
   type PrescriptionField,
 } from './prescriptionForm';
@@ -20,45 +28,58 @@ interface PrescriptionFormProps {
   onUnsavedChange?: (unsaved: boolean) => void;
 }
 
-type TextField = 'drug' | 'strength' | 'dose' | 'frequency';
-
-const TEXT_FIELDS: Record<TextField, { label: string; hint: string }> = {
-  drug: { label: 'Drug', hint: 'The generic name, for example amoxicillin.' },
-  strength: { label: 'Strength', hint: 'For example 500 mg.' },
-  dose: { label: 'Dose', hint: 'How much to take each time, for example 1 capsule.' },
-  frequency: { label: 'Frequency', hint: 'For example three times a day for 5 days.' },
-};
-
-/** Clinician form that adds a prescription to a patient's record. */
+/** Clinician form that issues a prescription for a formulary product. */
 export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsavedChange }: PrescriptionFormProps) {
-  const [draft, setDraft] = useState<PrescriptionDraft>(() => ({
-    appointment_id: initialAppointmentId(appointmentChoice),
-    drug: '',
-    strength: '',
-    form: '',
-    dose: '',
-    route: '',
-    frequency: '',
-    quantity: '',
-  }));
+  const formulary = useResource((signal) => getFormulary(signal), []);
+  const [draft, setDraft] = useState<PrescriptionDraft>(() =>
+    emptyPrescriptionDraft(initialAppointmentId(appointmentChoice)),
+  );
+  const [search, setSearch] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<PrescriptionField>>({});
   const [formError, setFormError] = useState<unknown>(undefined);
   const [saved, setSaved] = useState<Prescription | undefined>(undefined);
   const [submitting, setSubmitting] = useState(false);
+  const [focusRequest, setFocusRequest] = useState(0);
   const form = useRef<HTMLFormElement>(null);
+
+  // Focus moves once the errors are rendered: a state update after an await
+  // may render after the next animation frame, when the highlighted input
+  // would not exist yet.
+  useEffect(() => {
+    if (focusRequest > 0) focusFirstInvalid(form.current);
+  }, [focusRequest]);
 
   const unsaved = hasPrescriptionInput(draft);
   useEffect(() => {
     onUnsavedChange?.(unsaved);
   }, [unsaved, onUnsavedChange]);
 
-  function update(field: PrescriptionField, value: string) {
+  const products = formulary.data?.products ?? [];
+  const frequencies = formulary.data?.frequencies ?? [];
+  const product = products.find((candidate) => candidate.code === draft.drug_code);
+  const matches = useMemo(() => {
+    const found = searchProducts(products, search);
+    // The chosen product stays listed, so the select never shows a value it lacks.
+    return product && !found.includes(product) ? [product, ...found] : found;
+  }, [products, search, product]);
+
+  function update<Field extends PrescriptionField>(field: Field, value: PrescriptionDraft[Field]) {
     setDraft((previous) => ({ ...previous, [field]: value }));
+  }
+
+  function chooseProduct(code: string) {
+    const chosen = products.find((candidate) => candidate.code === code);
+    setDraft((previous) => ({
+      ...previous,
+      drug_code: code,
+      // A product with one route gets it filled in; the clinician may change it.
+      route: chosen && chosen.routes.length === 1 ? (chosen.routes[0] ?? '') : previous.route,
+    }));
   }
 
   function showFieldErrors(errors: FieldErrors<PrescriptionField>) {
     setFieldErrors(errors);
-    focusFirstInvalid(form.current);
+    setFocusRequest((count) => count + 1);
   }
 
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
@@ -75,16 +96,8 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
     try {
       const prescription = await addPrescription(patientId, check.request);
       setSaved(prescription);
-      setDraft((previous) => ({
-        ...previous,
-        drug: '',
-        strength: '',
-        form: '',
-        dose: '',
-        route: '',
-        frequency: '',
-        quantity: '',
-      }));
+      setDraft((previous) => emptyPrescriptionDraft(previous.appointment_id));
+      setSearch('');
       onSaved?.(prescription);
     } catch (failure) {
       const split = splitApiError(failure, PRESCRIPTION_FIELDS);
@@ -100,11 +113,8 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
       <h2 id="prescription-form-heading">Add a prescription</h2>
       <InvalidFieldsAlert count={Object.keys(fieldErrors).length} action="save" />
       <ErrorAlert error={formError} testId="prescription-error" />
-      {saved && (
-        <StatusMessage testId="prescription-saved">
-          Prescription saved: {saved.drug} {saved.strength}.
-        </StatusMessage>
-      )}
+      <ErrorAlert error={formulary.error} testId="prescription-formulary-error" />
+      {saved && <StatusMessage testId="prescription-saved">Prescription saved: {prescriptionSummary(saved)}.</StatusMessage>}
       <AppointmentField
         choice={appointmentChoice}
         value={draft.appointment_id}
@@ -112,23 +122,61 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
         error={fieldErrors.appointment_id}
         testId="prescription-appointment"
       />
+      {formulary.loading && !formulary.data && <Loading>Loading the formulary…</Loading>}
+      <FormField label="Search the formulary" hint="Type the start of a drug name, for example amox or salbutamol.">
+        {(props) => (
+          <input
+            {...props}
+            data-testid="prescription-drug-search"
+            type="search"
+            autoComplete="off"
+            value={search}
+            onChange={(event) => setSearch(event.target.value)}
+          />
+        )}
+      </FormField>
+      <FormField label="Drug" hint={`${matches.length} of ${products.length} products match the search.`} error={fieldErrors.drug_code}>
+        {(props) => (
+          <select
+            {...props}
+            data-testid="prescription-drug"
+            value={draft.drug_code}
+            onChange={(event) => chooseProduct(event.target.value)}
+          >
+            <option value="">Choose a product</option>
+            {matches.map((candidate) => (
+              <option key={candidate.code} value={candidate.code}>
+                {candidate.display}
+              </option>
+            ))}
+          </select>
+        )}
+      </FormField>
+      {product && <ProductFacts product={product} />}
       <div className="form-grid">
-        <TextInput field="drug" draft={draft} errors={fieldErrors} update={update} />
-        <TextInput field="strength" draft={draft} errors={fieldErrors} update={update} />
-        <FormField label="Form" error={fieldErrors.form}>
+        <FormField
+          label={product ? `Dose (${product.dose_unit})` : 'Dose'}
+          hint={product ? `A multiple of ${product.dose_step}, at most ${product.max_dose}.` : 'Choose a product first.'}
+          error={fieldErrors.dose}
+        >
           {(props) => (
-            <select {...props} data-testid="prescription-form" value={draft.form} onChange={(event) => update('form', event.target.value)}>
-              <option value="">Choose a form</option>
-              {DOSAGE_FORMS.map((value) => (
-                <option key={value} value={value}>
-                  {value}
-                </option>
-              ))}
-            </select>
+            <input
+              {...props}
+              data-testid="prescription-dose"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              step={product?.dose_step ?? 'any'}
+              value={draft.dose}
+              onChange={(event) => update('dose', event.target.value)}
+            />
           )}
         </FormField>
-        <TextInput field="dose" draft={draft} errors={fieldErrors} update={update} />
-        <FormField label="Route" error={fieldErrors.route}>
+        <FormField
+          label="Route"
+          hint={product ? `This product allows: ${product.routes.join(', ')}.` : undefined}
+          error={fieldErrors.route}
+        >
           {(props) => (
             <select {...props} data-testid="prescription-route" value={draft.route} onChange={(event) => update('route', event.target.value)}>
               <option value="">Choose a route</option>
@@ -140,8 +188,54 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
             </select>
           )}
         </FormField>
-        <TextInput field="frequency" draft={draft} errors={fieldErrors} update={update} />
-        <FormField label="Quantity" hint="The number of units to supply." error={fieldErrors.quantity}>
+        <FormField label="Frequency" error={fieldErrors.frequency}>
+          {(props) => (
+            <select
+              {...props}
+              data-testid="prescription-frequency"
+              value={draft.frequency}
+              onChange={(event) => update('frequency', event.target.value)}
+            >
+              <option value="">Choose how often</option>
+              {frequencies.map((frequency) => (
+                <option key={frequency.code} value={frequency.code}>
+                  {frequency.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <div className="field">
+          <label className="checkbox-label">
+            <input
+              type="checkbox"
+              data-testid="prescription-as-needed"
+              checked={draft.as_needed}
+              onChange={(event) => update('as_needed', event.target.checked)}
+            />{' '}
+            Only when needed (the frequency is the most often)
+          </label>
+        </div>
+        <FormField label="Duration (days)" hint={`1 to ${MAX_DURATION_DAYS}.`} error={fieldErrors.duration_days}>
+          {(props) => (
+            <input
+              {...props}
+              data-testid="prescription-duration"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_DURATION_DAYS}
+              step={1}
+              value={draft.duration_days}
+              onChange={(event) => update('duration_days', event.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField
+          label={product ? `Quantity (${product.supply_unit})` : 'Quantity'}
+          hint={quantityHint(product, draft, frequencies)}
+          error={fieldErrors.quantity}
+        >
           {(props) => (
             <input
               {...props}
@@ -155,35 +249,79 @@ export function PrescriptionForm({ patientId, appointmentChoice, onSaved, onUnsa
             />
           )}
         </FormField>
+        <FormField label="Repeats" hint={`0 to ${MAX_REPEATS}.`} error={fieldErrors.repeats}>
+          {(props) => (
+            <input
+              {...props}
+              data-testid="prescription-repeats"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={MAX_REPEATS}
+              step={1}
+              value={draft.repeats}
+              onChange={(event) => update('repeats', event.target.value)}
+            />
+          )}
+        </FormField>
       </div>
-      <button type="submit" className="button" data-testid="prescription-save" disabled={submitting}>
+      <FormField
+        label="Instructions for the patient (optional)"
+        hint={`At most ${MAX_INSTRUCTIONS_CHARACTERS} characters. The patient can read them.`}
+        error={fieldErrors.instructions}
+      >
+        {(props) => (
+          <textarea
+            {...props}
+            data-testid="prescription-instructions"
+            rows={3}
+            value={draft.instructions}
+            onChange={(event) => update('instructions', event.target.value)}
+          />
+        )}
+      </FormField>
+      <button type="submit" className="button" data-testid="prescription-save" disabled={submitting || !formulary.data}>
         {submitting ? 'Saving…' : 'Save prescription'}
       </button>
     </form>
   );
 }
 
-interface TextInputProps {
-  field: TextField;
-  draft: PrescriptionDraft;
-  errors: FieldErrors<PrescriptionField>;
-  update: (field: PrescriptionField, value: string) => void;
+function ProductFacts({ product }: { product: FormularyProduct }) {
+  return (
+    <dl className="facts" data-testid="prescription-product">
+      <dt>Form</dt>
+      <dd>{product.form}</dd>
+      <dt>Strength</dt>
+      <dd>{product.strength}</dd>
+      <dt>Allowed routes</dt>
+      <dd data-testid="prescription-product-routes">{product.routes.join(', ')}</dd>
+      <dt>Dose counted in</dt>
+      <dd>{product.dose_unit}</dd>
+      <dt>Supplied in</dt>
+      <dd>{product.supply_unit}</dd>
+      <dt>RxNorm code</dt>
+      <dd>{product.code}</dd>
+    </dl>
+  );
 }
 
-function TextInput({ field, draft, errors, update }: TextInputProps) {
-  const { label, hint } = TEXT_FIELDS[field];
-  return (
-    <FormField label={label} hint={hint} error={errors[field]}>
-      {(props) => (
-        <input
-          {...props}
-          data-testid={`prescription-${field}`}
-          type="text"
-          autoComplete="off"
-          value={draft[field]}
-          onChange={(event) => update(field, event.target.value)}
-        />
-      )}
-    </FormField>
-  );
+// The server's quantity rule, stated for the values typed so far.
+function quantityHint(
+  product: FormularyProduct | undefined,
+  draft: PrescriptionDraft,
+  frequencies: readonly FrequencyOption[],
+): string | undefined {
+  if (!product) return undefined;
+  if (product.doses_per_supply_unit === null) {
+    return `At most ${product.max_quantity} ${product.supply_unit} for this product.`;
+  }
+  const frequency = frequencies.find((candidate) => candidate.code === draft.frequency);
+  const needed = frequency
+    ? neededQuantity(product, Number(draft.dose), frequency, Number(draft.duration_days))
+    : undefined;
+  if (needed === undefined) return 'Set dose, frequency and duration to see the quantity they need.';
+  return draft.as_needed
+    ? `When needed: from 1 to ${needed} ${product.supply_unit}.`
+    : `Dose × frequency × duration needs ${needed} ${product.supply_unit}; supply from ${needed} to ${2 * needed}.`;
 }

@@ -1,15 +1,16 @@
 import { useCallback, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { getPatientRecords } from '../api/endpoints';
-import type { Appointment, Encounter, PatientRecords, Prescription, User } from '../api/types';
+import type { Encounter, PatientRecords, User } from '../api/types';
 import { useCurrentUser } from '../auth/session';
-import { formatDateTime, formatTimeRange, localTimeZone } from '../shared/time';
+import { formatTimeRange, localTimeZone } from '../shared/time';
 import { ErrorAlert, Loading, PageTitle } from '../shared/ui';
 import { useUnsavedChangesGuard, useUnsavedForms } from '../shared/unsavedChanges';
 import { useResource } from '../shared/useResource';
 import { EncounterForm } from './EncounterForm';
 import { NoteItem } from './notes/NoteItem';
 import { PrescriptionForm } from './PrescriptionForm';
+import { PrescriptionItem } from './prescriptions/PrescriptionItem';
 
 /**
  * Renders a patient's visit history: appointments, encounter notes and
@@ -173,43 +174,16 @@ function RecordLists({ records, user, onEditDraft, onChanged, onUnsavedChange }:
             {records.prescriptions.map((prescription) => (
               <PrescriptionItem
                 key={prescription.id}
+                patientId={records.patient.id}
                 prescription={prescription}
                 appointment={appointmentsById.get(prescription.appointment_id)}
+                canCancel={user.role === 'clinician'}
+                onChanged={onChanged}
               />
             ))}
           </ul>
         )}
       </section>
     </>
-  );
-}
-
-function AppointmentLine({ appointment }: { appointment: Appointment | undefined }) {
-  if (!appointment) return null;
-  return <p className="item-meta">Appointment {formatTimeRange(appointment.starts_at, appointment.ends_at)}</p>;
-}
-
-function PrescriptionItem({ prescription, appointment }: { prescription: Prescription; appointment: Appointment | undefined }) {
-  return (
-    <li className="item item-block" data-testid="prescription-item" data-prescription-id={prescription.id}>
-      <p className="item-title">
-        {prescription.drug} {prescription.strength} {prescription.form}
-      </p>
-      <dl className="facts">
-        <dt>Dose</dt>
-        <dd>{prescription.dose}</dd>
-        <dt>Route</dt>
-        <dd>{prescription.route}</dd>
-        <dt>Frequency</dt>
-        <dd>{prescription.frequency}</dd>
-        <dt>Quantity</dt>
-        <dd>{prescription.quantity}</dd>
-        <dt>Prescriber</dt>
-        <dd>
-          {prescription.clinician.display_name}, {formatDateTime(prescription.created_at)}
-        </dd>
-      </dl>
-      <AppointmentLine appointment={appointment} />
-    </li>
   );
 }
