@@ -2,6 +2,7 @@
 
 #include "crypto/aead.hpp"
 #include "crypto/random.hpp"
+#include "records/detail/checks.hpp"
 #include "records/patient_key.hpp"
 #include "records/sealing.hpp"
 
@@ -72,49 +73,6 @@ Header load_visible_header(const identity::PatientAccess& access, const std::str
   return header;
 }
 
-void require_clinician(const identity::PatientAccess& access) {
-  if (access.actor().role != identity::Role::clinician) {
-    throw core::Error(core::ErrorKind::forbidden,
-                      "only a clinician may write a note in a patient's record");
-  }
-}
-
-// A note belongs to one booked appointment between this patient and the
-// clinician who writes it.
-void require_own_appointment(const identity::PatientAccess& access,
-                             const std::string& appointment_id) {
-  const auto rows = access.tx().exec(
-      "SELECT status FROM appointments WHERE id = $1 AND patient_id = $2 AND clinician_id = $3",
-      {appointment_id, access.patient_id(), access.actor().user_id});
-  if (rows.empty()) {
-    throw core::Error(core::ErrorKind::not_found,
-                      "appointment_id: none of your appointments with this patient has this id",
-                      "appointment_id");
-  }
-  if (rows.text(0, 0) != "booked") {
-    core::throw_unacceptable("appointment_id",
-                             "the appointment was cancelled; choose a booked appointment");
-  }
-}
-
-scheduling::PersonRef person(const identity::PatientAccess& access, const std::string& user_id) {
-  const auto rows = access.tx().exec("SELECT display_name FROM users WHERE id = $1", {user_id});
-  if (rows.empty()) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "user not found: " + user_id);
-  }
-  return {user_id, std::string(rows.text(0, 0))};
-}
-
-const crypto::SecretBytes& require_key(const std::optional<crypto::SecretBytes>& key,
-                                       const std::string& patient_id) {
-  if (!key) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "patient " + patient_id + " has sealed notes but no data key");
-  }
-  return *key;
-}
-
 // "encounter_note_versions.content_sealed:<row id>:<encounter id>:<version>":
 // the table, column, row id and version, so a ciphertext moved to another
 // row, note or version fails to open.
@@ -171,6 +129,69 @@ std::string insert_version(const identity::PatientAccess& access, const crypto::
   return version_id;
 }
 
+// A note whose rows disagree with its header or its signatures was changed
+// outside the application; the read fails rather than show it.
+[[noreturn]] void throw_inconsistent(const std::string& encounter_id, const std::string& what) {
+  throw core::Error(core::ErrorKind::internal, "internal error", {},
+                    "encounter " + encounter_id + " is inconsistent: " + what);
+}
+
+// Recomputes the signed version's digest from its opened sections and the
+// header, and compares it with the header and the row. A changed header
+// (another signed version, signer or time) or a row put in place of the
+// signed one fails, even when the row itself opens.
+void verify_signed_content(const Header& header, std::string_view row_kind,
+                           const std::string& row_sha256, const NoteSections& sections) {
+  const auto& signature = *header.signature;
+  if (row_kind != "signed") throw_inconsistent(header.id, "the signed version is not signed");
+  NoteSignatureFacts facts;
+  facts.encounter_id = header.id;
+  facts.patient_id = header.patient_id;
+  facts.clinician_id = header.clinician.id;
+  facts.appointment_id = header.appointment_id;
+  facts.version = signature.version;
+  facts.signed_by = signature.by.id;
+  facts.signed_at = signature.at;
+  const auto digest = content_sha256_hex(canonical_note_encoding(facts, sections));
+  if (digest != signature.content_sha256 || digest != row_sha256) {
+    throw_inconsistent(header.id, "the digest of the signed version differs");
+  }
+}
+
+// Recomputes an amendment's digest, which binds the note's digest, its
+// version, author and time.
+void verify_amendment(const Header& header, const NoteAmendment& amendment) {
+  AmendmentSignatureFacts facts;
+  facts.encounter_id = header.id;
+  facts.patient_id = header.patient_id;
+  facts.note_sha256 = header.signature->content_sha256;
+  facts.version = amendment.version;
+  facts.author_id = amendment.author.id;
+  facts.created_at = amendment.created_at;
+  if (content_sha256_hex(canonical_amendment_encoding(facts, amendment.content)) !=
+      amendment.content_sha256) {
+    throw_inconsistent(header.id,
+                             "amendment " + std::to_string(amendment.version) + " differs");
+  }
+}
+
+// A signed note's amendments are the versions after the signed one, up to
+// the header's current version, with none missing.
+void verify_amendment_sequence(const Header& header, const std::vector<NoteAmendment>& amendments) {
+  auto expected = header.signature->version + 1;
+  for (const auto& amendment : amendments) {
+    if (amendment.version != expected) {
+      throw_inconsistent(header.id, "amendment " + std::to_string(expected) + " is missing");
+    }
+    verify_amendment(header, amendment);
+    ++expected;
+  }
+  if (expected != header.current_version + 1) {
+    throw_inconsistent(header.id, "the versions end at " + std::to_string(expected - 1) +
+                                            ", not at " + std::to_string(header.current_version));
+  }
+}
+
 // The content rows a reader needs: the version shown (newest draft, or the
 // signed version) and every amendment.
 void load_body(const identity::PatientAccess& access, const crypto::SecretBytes* key,
@@ -178,7 +199,7 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
   if (header.legacy_note_sealed) {
     // Written before versions existed: the single text is the free text.
     // Amendments added since are version rows like any other.
-    if (key == nullptr) require_key(std::nullopt, header.patient_id);
+    if (key == nullptr) detail::require_data_key(std::nullopt, header.patient_id);
     try {
       note.sections.free_text = open_note(*key, header.id, *header.legacy_note_sealed);
     } catch (const crypto::DecryptError&) {
@@ -187,7 +208,7 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
     }
   }
   if (header.current_version == 0) return;
-  if (key == nullptr) require_key(std::nullopt, header.patient_id);
+  if (key == nullptr) detail::require_data_key(std::nullopt, header.patient_id);
 
   const auto displayed_version = header.status == NoteStatus::signed_note
                                      ? header.signature->version
@@ -199,6 +220,7 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
       " WHERE v.encounter_id = $1 AND (v.version = $2 OR v.kind = 'amendment')"
       " ORDER BY v.version",
       {header.id, std::to_string(displayed_version)});
+  bool displayed_found = false;
   for (int row = 0; row < rows.rows(); ++row) {
     const std::string version_id(rows.text(row, 0));
     const auto version = rows.integer(row, 1);
@@ -214,8 +236,22 @@ void load_body(const identity::PatientAccess& access, const crypto::SecretBytes*
       amendment.content_sha256 = std::string(rows.text(row, 7));
       note.amendments.push_back(std::move(amendment));
     } else {
+      displayed_found = true;
       note.sections = sections_from_json(content);
+      if (header.status == NoteStatus::signed_note && header.signature->version > 0) {
+        verify_signed_content(header, rows.text(row, 2), std::string(rows.text(row, 7)),
+                              note.sections);
+      }
     }
+  }
+  const bool expects_displayed =
+      header.status == NoteStatus::draft || header.signature->version > 0;
+  if (expects_displayed && !displayed_found) {
+    throw_inconsistent(header.id,
+                             "version " + std::to_string(displayed_version) + " is missing");
+  }
+  if (header.status == NoteStatus::signed_note) {
+    verify_amendment_sequence(header, note.amendments);
   }
 }
 
@@ -260,7 +296,7 @@ void require_version(const Header& header, std::int64_t expected_version) {
 // Draft saves and signing change only the caller's own draft.
 Header lock_own_draft(const identity::PatientAccess& access, const std::string& encounter_id,
                       std::int64_t expected_version) {
-  require_clinician(access);
+  detail::require_clinician(access, "write a note in a patient's record");
   auto header = load_visible_header(access, encounter_id, true);
   if (!is_author(access, header)) {
     if (header.status == NoteStatus::signed_note) throw_signed();
@@ -298,8 +334,8 @@ const char* to_string(VersionKind kind) noexcept {
 EncounterNote create_note(const identity::PatientAccess& access, const crypto::Keyring& keyring,
                           const std::string& encounter_id, const std::string& appointment_id,
                           const NoteSections& sections, NoteStatus status) {
-  require_clinician(access);
-  require_own_appointment(access, appointment_id);
+  detail::require_clinician(access, "write a note in a patient's record");
+  detail::require_own_appointment(access, appointment_id);
 
   const auto now = core::format_rfc3339(access.now());
   access.tx().exec(
@@ -354,7 +390,7 @@ EncounterNote sign_note(const identity::PatientAccess& access, const crypto::Key
 
 NoteAmendment amend_note(const identity::PatientAccess& access, const crypto::Keyring& keyring,
                          const std::string& encounter_id, const AmendmentContent& amendment) {
-  require_clinician(access);
+  detail::require_clinician(access, "write a note in a patient's record");
   const auto header = load_visible_header(access, encounter_id, true);
   if (!identity::has_treating_relationship(access.tx(), access.actor().user_id,
                                            access.patient_id())) {
@@ -382,7 +418,7 @@ NoteAmendment amend_note(const identity::PatientAccess& access, const crypto::Ke
   added.id = insert_version(access, keyring, encounter_id, facts.version, VersionKind::amendment,
                             to_json(amendment), sha256);
   added.version = facts.version;
-  added.author = person(access, access.actor().user_id);
+  added.author = detail::read_person(access.tx(), access.actor().user_id);
   added.created_at = access.now();
   added.content = amendment;
   added.content_sha256 = sha256;
@@ -441,12 +477,21 @@ NoteVersion read_version(const identity::PatientAccess& access, const crypto::Ke
   version.content_sha256 = std::string(rows.text(0, 6));
 
   const auto key = find_patient_data_key(access, keyring);
-  const auto content = open_version_json(require_key(key, access.patient_id()), version_id,
-                                         encounter_id, version.version, rows.bytes(0, 7));
+  const auto content =
+      open_version_json(detail::require_data_key(key, access.patient_id()), version_id,
+                        encounter_id, version.version, rows.bytes(0, 7));
   if (version.kind == VersionKind::amendment) {
     version.amendment = amendment_from_json(content);
+    if (header.signature) {
+      verify_amendment(header, {version.id, version.version, version.author, version.created_at,
+                                *version.amendment, version.content_sha256});
+    }
   } else {
     version.sections = sections_from_json(content);
+    if (version.kind == VersionKind::signed_note && header.signature &&
+        header.signature->version == version.version) {
+      verify_signed_content(header, rows.text(0, 2), version.content_sha256, *version.sections);
+    }
   }
   return version;
 }
@@ -468,7 +513,7 @@ std::vector<EncounterNote> read_visible_notes(const identity::PatientAccess& acc
 EncounterNote create_encounter(const identity::PatientAccess& access,
                                const crypto::Keyring& keyring, const std::string& encounter_id,
                                const std::string& appointment_id, const std::string& note) {
-  require_clinician(access);
+  detail::require_clinician(access, "write a note in a patient's record");
   NoteSections sections;
   sections.free_text = note;
   sections = check_sections(std::move(sections), "note", "note");
