@@ -15,6 +15,9 @@ using nlohmann::json;
 // A tolerance for floating-point dose arithmetic: doses are multiples of
 // steps such as 0.5 mL, far coarser than this.
 constexpr double kEpsilon = 1e-9;
+// Relative: a dose within this fraction of a whole number of steps counts as
+// that number, which absorbs only the rounding of one division.
+constexpr double kStepTolerance = 1e-12;
 
 const json* find_member(const json& body, const std::string& field) {
   const auto found = body.find(field);
@@ -90,13 +93,17 @@ double read_dose(const json& body, const FormularyProduct& product) {
     core::throw_unacceptable("dose", "must be at most " + format_amount(product.max_dose) + " " +
                                          product.dose_unit + " for this product");
   }
+  // At least one step, and a whole number of steps up to the rounding of the
+  // division itself, so that 0.9999999999 capsules or 1e-12 applications
+  // are rejected rather than stored as given.
   const double steps = dose / product.dose_step;
-  if (std::fabs(steps - std::round(steps)) > kEpsilon) {
+  const double whole = std::round(steps);
+  if (whole < 1 || std::fabs(steps - whole) > kStepTolerance * whole) {
     core::throw_unacceptable("dose", "must be a whole multiple of " +
                                          format_amount(product.dose_step) + " " +
                                          product.dose_unit + " for this product");
   }
-  return dose;
+  return whole * product.dose_step;
 }
 
 std::string read_route(const json& body, const FormularyProduct& product) {
@@ -138,6 +145,10 @@ std::string read_instructions(const json& body) {
   if (value == nullptr) return {};
   if (!value->is_string()) core::throw_invalid_field("instructions", "must be a string");
   const auto trimmed = trim(value->get_ref<const std::string&>());
+  // As in notes: a NUL would cut the text in tools that read the record.
+  if (trimmed.find('\0') != std::string_view::npos) {
+    core::throw_invalid_field("instructions", "must not contain NUL characters");
+  }
   if (count_characters(trimmed) > kMaxInstructionsCharacters) {
     core::throw_unacceptable("instructions", "must be at most " +
                                                  std::to_string(kMaxInstructionsCharacters) +

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "crypto/aead.hpp"
+#include "records/detail/checks.hpp"
 #include "records/patient_key.hpp"
 #include "records/sealing.hpp"
 #include "records/text.hpp"
@@ -12,48 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-void require_clinician(const identity::PatientAccess& access) {
-  if (access.actor().role != identity::Role::clinician) {
-    throw core::Error(core::ErrorKind::forbidden, "only a clinician may prescribe or cancel");
-  }
-}
-
-// A prescription belongs to one booked appointment between this patient and
-// the clinician who writes it, as an encounter note does (records.cpp).
-void require_own_appointment(const identity::PatientAccess& access,
-                             const std::string& appointment_id) {
-  const auto rows = access.tx().exec(
-      "SELECT status FROM appointments WHERE id = $1 AND patient_id = $2 AND clinician_id = $3",
-      {appointment_id, access.patient_id(), access.actor().user_id});
-  if (rows.empty()) {
-    throw core::Error(core::ErrorKind::not_found,
-                      "appointment_id: none of your appointments with this patient has this id",
-                      "appointment_id");
-  }
-  if (rows.text(0, 0) != "booked") {
-    core::throw_unacceptable("appointment_id",
-                             "the appointment was cancelled; choose a booked appointment");
-  }
-}
-
-scheduling::PersonRef read_person(const identity::PatientAccess& access,
-                                  const std::string& user_id) {
-  const auto rows = access.tx().exec("SELECT display_name FROM users WHERE id = $1", {user_id});
-  if (rows.empty()) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "user " + user_id + " of a prescription not found");
-  }
-  return {user_id, std::string(rows.text(0, 0))};
-}
-
-[[noreturn]] void throw_tampered(const std::string& what) {
-  throw core::Error(core::ErrorKind::internal, "internal error", {},
-                    what + " failed authentication: wrong key, altered bytes or moved row");
-}
-
 std::string checked_reason(const std::string& reason) {
   const auto trimmed = trim(reason);
   if (trimmed.empty()) core::throw_unacceptable("reason", "must not be empty; say why");
+  if (trimmed.find('\0') != std::string_view::npos) {
+    core::throw_invalid_field("reason", "must not contain NUL characters");
+  }
   if (count_characters(trimmed) > kMaxCancelReasonCharacters) {
     core::throw_unacceptable("reason", "must be at most " +
                                            std::to_string(kMaxCancelReasonCharacters) +
@@ -135,7 +100,7 @@ Prescription read_prescription_row(const identity::PatientAccess& access,
   try {
     open_prescription_content(key, rows.bytes(0, 5), prescription);
   } catch (const crypto::DecryptError&) {
-    throw_tampered("content of prescription " + prescription_id);
+    detail::throw_tampered("content of prescription " + prescription_id);
   }
   return prescription;
 }
@@ -190,13 +155,13 @@ Prescription issue_prescription(const identity::PatientAccess& access,
                                 const std::string& prescription_id,
                                 const std::string& appointment_id,
                                 const PrescriptionOrder& order) {
-  require_clinician(access);
-  require_own_appointment(access, appointment_id);
+  detail::require_clinician(access, "prescribe or cancel");
+  detail::require_own_appointment(access, appointment_id);
 
   Prescription prescription;
   prescription.id = prescription_id;
   prescription.appointment_id = appointment_id;
-  prescription.clinician = read_person(access, access.actor().user_id);
+  prescription.clinician = detail::read_person(access.tx(), access.actor().user_id);
   prescription.created_at = access.now();
   prescription.order = order;
   prescription.status = "issued";
@@ -218,7 +183,7 @@ Prescription issue_prescription(const identity::PatientAccess& access,
 Prescription cancel_prescription(const identity::PatientAccess& access,
                                  const crypto::Keyring& keyring,
                                  const std::string& prescription_id, const std::string& reason) {
-  require_clinician(access);
+  detail::require_clinician(access, "prescribe or cancel");
   const auto checked = checked_reason(reason);
 
   const auto key = require_key(find_patient_data_key(access, keyring));
@@ -286,8 +251,8 @@ std::vector<PrescriptionVersion> read_prescription_versions(
       const auto snapshot = json::parse(plaintext.begin(), plaintext.end(), nullptr, false);
       apply_snapshot(snapshot, version.prescription, version.cancel_reason);
     } catch (const crypto::DecryptError&) {
-      throw_tampered("version " + std::to_string(version.version) + " of prescription " +
-                     prescription_id);
+      detail::throw_tampered("version " + std::to_string(version.version) +
+                             " of prescription " + prescription_id);
     }
     versions.push_back(std::move(version));
   }

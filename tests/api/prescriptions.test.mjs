@@ -186,6 +186,7 @@ describe('prescriptions', () => {
       ['negative repeats', amoxicillin({ repeats: -1 }), 422, 'repeats'],
       ['too many repeats', amoxicillin({ repeats: 13 }), 422, 'repeats'],
       ['instructions too long', amoxicillin({ instructions: 'x'.repeat(501) }), 422, 'instructions'],
+      ['instructions with a NUL', amoxicillin({ instructions: 'Take with\u0000 food.' }), 400, 'instructions'],
       ['dose as text', amoxicillin({ dose: '1 capsule' }), 400, 'dose', '1 capsule'],
       ['as_needed as text', amoxicillin({ as_needed: 'yes' }), 400, 'as_needed'],
     ];
@@ -314,6 +315,8 @@ describe('prescriptions', () => {
     assertError(await prescriber.client.post(`${basePath()}/${issued.id}/cancel`, {}), 400, 'invalid_field', 'reason');
     const tooLong = await prescriber.client.post(`${basePath()}/${issued.id}/cancel`, { reason: 'r'.repeat(501) });
     assertError(tooLong, 422, 'invalid_field', 'reason');
+    const withNul = await prescriber.client.post(`${basePath()}/${issued.id}/cancel`, { reason: 'Wrong\u0000 drug.' });
+    assertError(withNul, 400, 'invalid_field', 'reason');
     const status = adminQuery(`SELECT to_json(status) FROM prescriptions WHERE id = :'id';`, { id: issued.id });
     assert.equal(status, 'issued');
   });
