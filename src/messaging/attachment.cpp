@@ -62,6 +62,31 @@ bool is_attr_char(unsigned char c) {
   return std::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
+// True when `utf8` contains a C0 or C1 control character, DEL, or a Unicode
+// bidirectional formatting character (U+061C, U+200E, U+200F,
+// U+202A-U+202E, U+2066-U+2069). The latter reorder how a name is shown, so
+// "scan\u202Efdp.exe" would read as "scanexe.pdf".
+bool has_hidden_control(std::string_view utf8) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(utf8[i]); };
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto c = byte(i);
+    if (c < 0x20 || c == 0x7F) return true;
+    const bool two = i + 1 < utf8.size();
+    const bool three = i + 2 < utf8.size();
+    if (two && c == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F) return true;  // C1
+    if (two && c == 0xD8 && byte(i + 1) == 0x9C) return true;                          // U+061C
+    if (three && c == 0xE2 && byte(i + 1) == 0x80) {
+      const auto last = byte(i + 2);
+      if (last == 0x8E || last == 0x8F || (last >= 0xAA && last <= 0xAE)) return true;
+    }
+    if (three && c == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 &&
+        byte(i + 2) <= 0xA9) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void require_allowed_content_type(const std::string& content_type) {
@@ -100,13 +125,13 @@ std::string normalize_filename(std::string_view filename) {
   }
   const auto last = filename.find_last_not_of(" \t\r\n\f\v");
   const std::string trimmed(filename.substr(first, last - first + 1));
+  if (has_hidden_control(trimmed)) {
+    core::throw_unacceptable("filename", "must not contain control or text-direction characters; "
+                                         "rename the file");
+  }
   std::size_t characters = 0;
   for (const char byte : trimmed) {
-    const auto c = static_cast<unsigned char>(byte);
-    if (c < 0x20 || c == 0x7F) {
-      core::throw_unacceptable("filename", "must not contain control characters; rename the file");
-    }
-    if ((c & 0xC0) != 0x80) ++characters;
+    if ((static_cast<unsigned char>(byte) & 0xC0) != 0x80) ++characters;
   }
   if (characters > kMaxFilenameCharacters) {
     core::throw_unacceptable("filename", "must be at most 255 characters; rename the file");

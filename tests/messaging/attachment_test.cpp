@@ -68,6 +68,18 @@ TEST(AttachmentTest, FilenameNormalized) {
   EXPECT_EQ(normalize_filename(std::string(255, 'a')), std::string(255, 'a'));
 }
 
+// Characters that hide or reorder part of a name: C1 controls and the
+// Unicode bidirectional formatting characters. Other non-ASCII text stays.
+TEST(AttachmentTest, FilenameHiddenControlsRejected) {
+  for (const char* name : {"scan\u202Efdp.exe", "scan\u2067x.pdf", "scan\u200Fx.pdf",
+                           "scan\u061Cx.pdf", "scan\u0085x.pdf", "scan\u009Bx.pdf"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(field_of_rejection([&] { normalize_filename(name); }), "filename");
+  }
+  EXPECT_EQ(normalize_filename("r\u00E9sultats \u2014 \u8840\u6DB2.pdf"),
+            "r\u00E9sultats \u2014 \u8840\u6DB2.pdf");
+}
+
 TEST(AttachmentTest, ContentDispositionSanitised) {
   EXPECT_EQ(content_disposition("results.pdf"),
             "attachment; filename=\"results.pdf\"; filename*=UTF-8''results.pdf");
