@@ -23,7 +23,7 @@ constexpr const char* kReportSql =
     " ORDER BY e.occurred_at DESC, e.chain DESC, e.seq DESC"
     " LIMIT $5";
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kActions = {{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kActions = {{
     {"records.read", "Viewed your records"},
     {"timeline.read", "Viewed your visit history"},
     {"encounter.create", "Wrote a consultation note"},
@@ -36,6 +36,14 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 23> kActions
     {"prescription.create", "Issued a prescription"},
     {"prescription.cancel", "Cancelled a prescription"},
     {"prescription.versions_read", "Viewed the history of a prescription"},
+    {"thread.open", "Opened a message thread with you"},
+    {"thread.read", "Read your messages"},
+    {"message.send", "Sent you a message"},
+    {"message.read_receipt", "Marked your messages as read"},
+    {"attachment.send", "Sent you a file in a message"},
+    {"attachment.read", "Opened a file in your messages"},
+    {"thread.key_rotate", "Renewed the encryption key of your messages"},
+    {"admin.care_team_departure", "Recorded that a clinician left your care team"},
     {"appointment.read", "Viewed your appointment"},
     {"appointment.create", "Booked an appointment for you"},
     {"appointment.list", "Viewed your appointments"},

@@ -8,6 +8,9 @@ namespace {
 TEST(AccessReportWords, DescribesKnownActions) {
   EXPECT_EQ(describe_action("records.read"), "Viewed your records");
   EXPECT_EQ(describe_action("timeline.read"), "Viewed your visit history");
+  EXPECT_EQ(describe_action("message.send"), "Sent you a message");
+  EXPECT_EQ(describe_action("admin.care_team_departure"),
+            "Recorded that a clinician left your care team");
   EXPECT_EQ(describe_action("encounter.create"), "Wrote a consultation note");
   EXPECT_EQ(describe_action("encounter.sign"), "Signed a consultation note");
   EXPECT_EQ(describe_action("encounter.amend"), "Amended a consultation note");
