@@ -18,7 +18,8 @@ constexpr std::int64_t kMaxQuantityBound = 10000;
 
 class EntryReader {
  public:
-  EntryReader(const json& entry, std::string context) : entry_(entry), context_(std::move(context)) {}
+  EntryReader(const json& entry, std::string context)
+      : entry_(entry), context_(std::move(context)) {}
 
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
     throw std::runtime_error(context_ + ": " + field + ": " + problem);
@@ -34,7 +35,9 @@ class EntryReader {
 
   double positive_number(const std::string& field, double max) const {
     const auto found = entry_.find(field);
-    if (found == entry_.end() || !found->is_number()) fail(field, "is required and must be a number");
+    if (found == entry_.end() || !found->is_number()) {
+      fail(field, "is required and must be a number");
+    }
     const double value = found->get<double>();
     if (!(value > 0) || value > max) {
       fail(field, "must be greater than 0 and at most " + std::to_string(static_cast<int>(max)));
@@ -116,7 +119,9 @@ FormularyProduct read_product(const json& entry, const std::string& context) {
   return product;
 }
 
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool starts_with_folded(std::string_view text, std::string_view prefix) noexcept {
   if (prefix.size() > text.size()) return false;

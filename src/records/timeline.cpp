@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "crypto/aead.hpp"
+#include "records/detail/checks.hpp"
 #include "records/patient_key.hpp"
 #include "records/prescriptions.hpp"
 #include "records/sealing.hpp"
@@ -50,21 +51,16 @@ std::string prescription_summary(const identity::PatientAccess& access,
                                  const std::optional<crypto::SecretBytes>& key,
                                  const std::string& prescription_id,
                                  const std::vector<std::uint8_t>& sealed) {
-  if (!key) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "patient " + access.patient_id() + " has sealed records but no data key");
-  }
   try {
     Prescription prescription;
     prescription.id = prescription_id;
-    open_prescription_content(*key, sealed, prescription);
+    open_prescription_content(detail::require_data_key(key, access.patient_id()), sealed,
+                              prescription);
     // A coded prescription's RxNorm name already includes the strength.
     if (prescription.order) return prescription.order->drug;
     return prescription.content.drug + " " + prescription.content.strength;
   } catch (const crypto::DecryptError&) {
-    throw core::Error(core::ErrorKind::internal, "internal error", {},
-                      "content of prescription " + prescription_id +
-                          " failed authentication: wrong key, altered bytes or moved row");
+    detail::throw_tampered("content of prescription " + prescription_id);
   }
 }
 

@@ -10,10 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
 import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
-import { navLink, signIn } from './support/app.mjs';
+import { navLink, signIn, signInWithTotp } from './support/app.mjs';
 import { launchChromium, openRolePages } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
@@ -24,13 +23,6 @@ const STEP_TIMEOUT_MS = 60_000;
 const ACTION_TIMEOUT_MS = 15_000;
 const HOOK_TIMEOUT_MS = 60_000;
 
-
-
-/** Completes the TOTP step of a sign-in with a code of the next time step. */
-async function verifyTotp(page, secret) {
-  await page.getByTestId('totp-code').fill(nextStepCode(secret));
-  await page.getByTestId('totp-submit').click();
-}
 
 describe('patient access report', { timeout: SUITE_TIMEOUT_MS }, () => {
   const environment = readTestEnvironment();
@@ -69,9 +61,7 @@ describe('patient access report', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   step('clinician opens the record', async () => {
     const page = pages.clinician;
-    await signIn(page, clinician.user);
-    await verifyTotp(page, clinician.secret);
-    await page.getByTestId('signed-in-user').waitFor();
+    await signInWithTotp(page, clinician);
 
     await page.goto(`/#/patients/${patient.user.id}/records`);
     const encounter = page.getByTestId('encounter-item').filter({ hasText: note });
@@ -125,8 +115,7 @@ describe('patient access report', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   step('auditor finds the view in the review', async () => {
     const page = pages.auditor;
-    await signIn(page, auditor.user);
-    await verifyTotp(page, auditor.secret);
+    await signInWithTotp(page, auditor);
     await page.getByRole('heading', { name: 'Audit review', level: 1 }).waitFor();
     await checkAccessibility(page, 'audit review page');
 

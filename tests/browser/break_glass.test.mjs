@@ -6,8 +6,9 @@
 // The steps share state and run in order; once one fails, the rest are
 // skipped. Run through scripts/test.sh (see tests/browser/README.md).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe } from 'node:test';
+
+import { nextStepCode } from '../api/support/admin.mjs';
 import { enrolTotp, navLink, readSessionUser, signIn } from './support/app.mjs';
 import { launchChromium, newParticipantContext, openRolePages } from './support/browser.mjs';
 import { queryCount, queryScalar } from './support/database.mjs';
@@ -19,16 +20,6 @@ const SUITE_TIMEOUT_MS = 170_000;
 const STEP_TIMEOUT_MS = 60_000;
 const ACTION_TIMEOUT_MS = 15_000;
 const HOOK_TIMEOUT_MS = 30_000;
-
-/**
- * Returns the TOTP code of the next 30-second step. Enrolment spent the
- * current step's code, the server accepts each step once, and its ±1 step
- * window accepts the next one.
- */
-function nextStepCode(secret) {
-  const next = Math.floor(Date.now() / 1000) + 30;
-  return execFileSync('oathtool', ['--totp', '-b', '--now', `@${next}`, secret], { encoding: 'utf8' }).trim();
-}
 
 describe('break-glass from request to review', { timeout: SUITE_TIMEOUT_MS }, () => {
   const environment = readTestEnvironment();

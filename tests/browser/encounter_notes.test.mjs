@@ -10,13 +10,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
-import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
-import { navLink, signIn } from './support/app.mjs';
+import { randomSuffix } from '../api/support/users.mjs';
+import { navLink, signIn, signInWithTotp } from './support/app.mjs';
 import { launchChromium, openRolePages } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { newClinicianAndPatient } from './support/people.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
@@ -28,11 +28,6 @@ const SCRIPT_PAYLOAD = '<script>window.__xss=1</script>';
 const IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">';
 const SECTIONS = ['presenting_complaint', 'history', 'examination', 'assessment', 'plan', 'free_text'];
 
-/** Completes the TOTP step of a sign-in with a code of the next time step. */
-async function verifyTotp(page, secret) {
-  await page.getByTestId('totp-code').fill(nextStepCode(secret));
-  await page.getByTestId('totp-submit').click();
-}
 
 /** Asserts that no payload ran and that `scope` contains no element a payload would create. */
 async function assertInert(page, scope, context) {
@@ -63,9 +58,7 @@ describe('encounter notes', { timeout: SUITE_TIMEOUT_MS }, () => {
     ['POST', 'PUT'].includes(response.request().method());
 
   before(async () => {
-    clinician = await newEnrolledUser('clinician');
-    const patientUser = createUser('patient');
-    patient = { user: patientUser, client: (await apiSignIn(patientUser)).client };
+    ({ clinician, patient } = await newClinicianAndPatient());
     await bookAppointment(clinician, patient, 25);
 
     browser = await launchChromium();
@@ -78,9 +71,7 @@ describe('encounter notes', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   step('clinician drafts a note that autosaves', async () => {
     const page = pages.clinician;
-    await signIn(page, clinician.user);
-    await verifyTotp(page, clinician.secret);
-    await page.getByTestId('signed-in-user').waitFor();
+    await signInWithTotp(page, clinician);
     await page.goto(recordsPath());
     await page.getByTestId('note-editor').waitFor();
     await checkAccessibility(page, "clinician's records page with the note editor");

@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
-import { createUser, newEnrolledUser, signIn as apiSignIn } from '../api/support/users.mjs';
-import { navLink, signIn } from './support/app.mjs';
+import { navLink, signIn, signInWithTotp } from './support/app.mjs';
 import { launchChromium, openRolePages } from './support/browser.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { newClinicianAndPatient } from './support/people.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
@@ -34,9 +33,7 @@ describe('visit history', { timeout: SUITE_TIMEOUT_MS }, () => {
   const step = orderedSteps('visit history', () => pages, STEP_TIMEOUT_MS);
 
   before(async () => {
-    clinician = await newEnrolledUser('clinician');
-    const patientUser = createUser('patient');
-    patient = { user: patientUser, client: (await apiSignIn(patientUser)).client };
+    ({ clinician, patient } = await newClinicianAndPatient());
     // Half-hour slots from 30 minutes ahead, so that each start differs.
     for (let index = 0; index < APPOINTMENTS; index += 1) {
       appointments.push(await bookAppointment(clinician, patient, 30 + 30 * index));
@@ -77,10 +74,7 @@ describe('visit history', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   step('treating clinician opens the same history from the appointment list', async () => {
     const page = pages.clinician;
-    await signIn(page, clinician.user);
-    await page.getByTestId('totp-code').fill(nextStepCode(clinician.secret));
-    await page.getByTestId('totp-submit').click();
-    await page.getByTestId('signed-in-user').waitFor();
+    await signInWithTotp(page, clinician);
 
     await navLink(page, 'Appointments').click();
     const row = page.locator(`[data-testid="appointment-row"][data-appointment-id="${appointments[0].id}"]`);

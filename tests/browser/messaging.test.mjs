@@ -12,13 +12,13 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe } from 'node:test';
 
-import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
-import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
-import { navLink, signIn } from './support/app.mjs';
+import { randomSuffix } from '../api/support/users.mjs';
+import { navLink, signIn, signInWithTotp } from './support/app.mjs';
 import { launchChromium, openRolePages } from './support/browser.mjs';
 import { queryScalar } from './support/database.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { newClinicianAndPatient } from './support/people.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
@@ -29,10 +29,6 @@ const HOOK_TIMEOUT_MS = 60_000;
 const scriptPayload = '<script>window.__xss=1</script>';
 const imagePayload = '<img src=x onerror="window.__xss=1">';
 
-async function verifyTotp(page, secret) {
-  await page.getByTestId('totp-code').fill(nextStepCode(secret));
-  await page.getByTestId('totp-submit').click();
-}
 
 /** Opens the Messages page from the main navigation and waits until its socket is live. */
 async function openMessages(page) {
@@ -67,9 +63,7 @@ describe('secure messaging', { timeout: SUITE_TIMEOUT_MS }, () => {
   const step = orderedSteps('messaging', () => pages, STEP_TIMEOUT_MS);
 
   before(async () => {
-    clinician = await newEnrolledUser('clinician');
-    const patientUser = createUser('patient');
-    patient = { user: patientUser, client: (await apiSignIn(patientUser)).client };
+    ({ clinician, patient } = await newClinicianAndPatient());
     await bookAppointment(clinician, patient, 40);
 
     browser = await launchChromium();
@@ -81,9 +75,7 @@ describe('secure messaging', { timeout: SUITE_TIMEOUT_MS }, () => {
   }, { timeout: HOOK_TIMEOUT_MS });
 
   step('both open messages', async () => {
-    await signIn(pages.clinician, clinician.user);
-    await verifyTotp(pages.clinician, clinician.secret);
-    await pages.clinician.getByTestId('signed-in-user').waitFor();
+    await signInWithTotp(pages.clinician, clinician);
     await openMessages(pages.clinician);
 
     await signIn(pages.patient, patient.user);

@@ -12,12 +12,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
-import { nextStepCode } from '../api/support/admin.mjs';
 import { bookAppointment } from '../api/support/scheduling.mjs';
-import { createUser, newEnrolledUser, randomSuffix, signIn as apiSignIn } from '../api/support/users.mjs';
-import { navLink, signIn } from './support/app.mjs';
+import { randomSuffix } from '../api/support/users.mjs';
+import { navLink, signIn, signInWithTotp } from './support/app.mjs';
 import { launchChromium, openRolePages } from './support/browser.mjs';
 import { readTestEnvironment } from './support/environment.mjs';
+import { newClinicianAndPatient } from './support/people.mjs';
 import { checkAccessibility, orderedSteps } from './support/steps.mjs';
 
 const SUITE_TIMEOUT_MS = 170_000;
@@ -65,9 +65,7 @@ describe('prescriptions', { timeout: SUITE_TIMEOUT_MS }, () => {
     candidate.request().method() === 'POST';
 
   before(async () => {
-    clinician = await newEnrolledUser('clinician');
-    const patientUser = createUser('patient');
-    patient = { user: patientUser, client: (await apiSignIn(patientUser)).client };
+    ({ clinician, patient } = await newClinicianAndPatient());
     await bookAppointment(clinician, patient, 40);
 
     browser = await launchChromium();
@@ -80,10 +78,7 @@ describe('prescriptions', { timeout: SUITE_TIMEOUT_MS }, () => {
 
   step('clinician picks a formulary product', async () => {
     const page = pages.clinician;
-    await signIn(page, clinician.user);
-    await page.getByTestId('totp-code').fill(nextStepCode(clinician.secret));
-    await page.getByTestId('totp-submit').click();
-    await page.getByTestId('signed-in-user').waitFor();
+    await signInWithTotp(page, clinician);
     await page.goto(recordsPath());
 
     await page.getByTestId('prescription-drug-search').fill('salb');

@@ -1,6 +1,7 @@
 // Steps through the web app that several tests share: signing in, TOTP
 // enrolment and the main navigation.
 import assert from 'node:assert/strict';
+import { nextStepCode } from '../../api/support/admin.mjs';
 import { totpCode, waitForTimeStepMargin } from './totp.mjs';
 
 /** Signs in from the sign-in page and waits until the app has accepted the password. */
@@ -15,6 +16,19 @@ export async function signIn(page, user) {
   const login = await response;
   assert.equal(login.status(), 200, `sign-in of ${user.email} should return 200, got ${login.status()}`);
   return login.json();
+}
+
+/**
+ * Signs in a user with TOTP enrolled (`{user, secret}`, as newEnrolledUser
+ * returns), completes the TOTP step with a code of the next time step, so that
+ * a code used by an earlier sign-in is never replayed, and waits for the
+ * signed-in page.
+ */
+export async function signInWithTotp(page, enrolled) {
+  await signIn(page, enrolled.user);
+  await page.getByTestId('totp-code').fill(nextStepCode(enrolled.secret));
+  await page.getByTestId('totp-submit').click();
+  await page.getByTestId('signed-in-user').waitFor();
 }
 
 /**
