@@ -147,7 +147,7 @@ int run_serve(const std::filesystem::path& config_file) {
   const http::StaticFiles files(config.web_root);
 
   asio::io_context io;
-  // After `io`, so that connections it still holds at exit close while their
+  // After `io`, so that the connections it keeps at exit close while their
   // io_context exists.
   messaging::LiveHub live_messages;
   services.live_messages = &live_messages;

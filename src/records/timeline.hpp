@@ -23,8 +23,8 @@ enum class TimelineKind { appointment, encounter, prescription };
 
 const char* to_string(TimelineKind kind) noexcept;
 
-/// Where a page of the timeline starts: the entry after which the next page
-/// continues. Entries are ordered by time, then kind, then id, all
+/// The position of a page of the timeline: the entry after which the next
+/// page continues. Entries are ordered by time, then kind, then id, all
 /// descending, so that entries at the same moment keep a stable order.
 struct TimelinePosition {
   std::int64_t at_microseconds = 0;  // Unix time of the entry, in microseconds

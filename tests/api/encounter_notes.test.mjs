@@ -1,8 +1,8 @@
-// Structured encounter notes: drafts seen only by their author and saved
-// with optimistic concurrency, signing that locks the note under a SHA-256
-// recomputed here from the returned content, amendments, every version
-// retrievable, hidden notes returned as 404 with each denial audited, and
-// hostile text returned verbatim.
+// Structured encounter notes. Drafts are seen only by their author and saved
+// with optimistic concurrency. Signing locks the note under a SHA-256 that
+// this file recomputes from the returned content. Amendments and every
+// version are retrievable, hidden notes return 404 with each denial audited,
+// and hostile text comes back verbatim.
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

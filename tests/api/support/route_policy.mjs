@@ -285,7 +285,7 @@ export const routePolicy = {
   },
   // Encounter notes. The crawl names a random note id, so a caller the policy
   // lets reach the patient gets 404 (read) or 400 (write with an empty body),
-  // audited as failed; the unrelated clinician's denial comes first.
+  // audited as failed. The unrelated clinician is denied before that.
   'GET /api/patients/{patient_id}/encounters/{encounter_id}': {
     access: 'verified',
     roles: ['patient', 'clinician'],
@@ -406,7 +406,7 @@ export const routePolicy = {
     },
   },
   // The path's prescription id is random, so an allowed read finds nothing
-  // and answers 404 after its allowed event.
+  // and returns 404 after its allowed event.
   'GET /api/patients/{patient_id}/prescriptions/{prescription_id}/versions': {
     access: 'verified',
     roles: ['patient', 'clinician'],
@@ -631,7 +631,7 @@ export const routePolicy = {
     },
   },
   // Secure messaging. Thread ids in the crawl are random, so every thread
-  // route answers 404 to the parties, each denial audited with the thread id.
+  // route returns 404 to the parties, each denial audited with the thread id.
   'GET /api/threads': {
     access: 'verified',
     roles: ['patient', 'clinician'],

@@ -20,9 +20,8 @@ export async function signIn(page, user) {
 
 /**
  * Signs in a user with TOTP enrolled (`{user, secret}`, as newEnrolledUser
- * returns), completes the TOTP step with a code of the next time step, so that
- * a code used by an earlier sign-in is never replayed, and waits for the
- * signed-in page.
+ * returns) and waits for the signed-in page. The TOTP code is that of the
+ * next time step, so a code spent by an earlier sign-in is never replayed.
  */
 export async function signInWithTotp(page, enrolled) {
   await signIn(page, enrolled.user);

@@ -163,11 +163,11 @@ export interface FormularyProduct {
   form: string;
   strength: string;
   routes: string[];
-  /** What one dose is counted in: tablet, capsule, mL, actuation, application. */
+  /** The unit one dose is counted in: tablet, capsule, mL, actuation, application. */
   dose_unit: string;
   dose_step: number;
   max_dose: number;
-  /** What the quantity is counted in: tablet, inhaler, g. */
+  /** The unit the quantity is counted in: tablet, inhaler, g. */
   supply_unit: string;
   /** Dose units per supply unit, or null where a dose is not a measured amount. */
   doses_per_supply_unit: number | null;

@@ -8,7 +8,7 @@ import { useResource } from '../shared/useResource';
 import { entryTitle, isUpcoming, statusLabel } from './timelineLabels';
 
 /**
- * A patient's visit history: appointments, consultation notes and
+ * Renders a patient's visit history: appointments, consultation notes and
  * prescriptions, newest first. Older entries are added below the list on
  * request, so the entries already read stay where they are.
  */
