@@ -507,4 +507,27 @@ describe('care-team departure', () => {
     });
     assertError(again, 409, 'conflict', 'clinician_id');
   });
+
+  // A live socket opened before the departure stays open until the session
+  // ends, but it must carry nothing more about the thread.
+  test('departed clinician gets no live events', async () => {
+    const leaving = await newClinician();
+    const sockets = [];
+    await bookAppointment(leaving, patient, 40);
+    const ownThread = await openThread(patient, patient.user.id, leaving.user.id, 201);
+    const sent = await leaving.client.post(`/api/threads/${ownThread.id}/messages`, { body: 'Last words' });
+    assert.equal(sent.status, 201, sent.text);
+    const live = await openLive(leaving, sockets);
+
+    const departure = await admin.client.post('/api/admin/care-team-departures', {
+      patient_id: patient.user.id,
+      clinician_id: leaving.user.id,
+    });
+    assert.equal(departure.status, 201, departure.text);
+    const read = await patient.client.post(`/api/threads/${ownThread.id}/read`, { message_id: sent.body.id });
+    assert.equal(read.status, 200, read.text);
+
+    await assert.rejects(live.nextJson(1500), /no WebSocket message within|closed/);
+    for (const socket of sockets) await socket.close();
+  });
 });

@@ -12,6 +12,7 @@
 #include "db/transaction.hpp"
 #include "http/query.hpp"
 #include "identity/actor_event.hpp"
+#include "identity/policy.hpp"
 #include "messaging/attachment.hpp"
 #include "messaging/care_team.hpp"
 #include "messaging/live.hpp"
@@ -76,10 +77,22 @@ struct LiveEvents {
   }
 };
 
+// True unless the other party is a clinician who has left the patient's
+// care team: their socket may still be open, but the thread is no longer
+// theirs, so they get no event about it.
+bool other_party_may_receive(const messaging::ThreadAccess& access) {
+  const auto& parties = access.parties();
+  if (access.other_party() != parties.clinician_id) return true;
+  return identity::has_treating_relationship(access.tx(), parties.clinician_id,
+                                             parties.patient_id);
+}
+
 // The "message" event for both parties, each with their own unread count.
 void add_message_events(LiveEvents& events, const messaging::ThreadAccess& access,
                         const messaging::Message& message) {
-  for (const auto& user_id : {access.actor().user_id, access.other_party()}) {
+  std::vector<std::string> recipients{access.actor().user_id};
+  if (other_party_may_receive(access)) recipients.push_back(access.other_party());
+  for (const auto& user_id : recipients) {
     events.add(user_id, {{"type", "message"},
                          {"thread_id", message.thread_id},
                          {"message_id", message.id},
@@ -289,7 +302,7 @@ Response mark_read(Services& services, Context& context) {
                                   {"reader_id", access.actor().user_id},
                                   {"message_id", receipt.message_id},
                                   {"read_at", core::format_rfc3339(receipt.read_at)}};
-        events.add(access.other_party(), read);
+        if (other_party_may_receive(access)) events.add(access.other_party(), read);
         events.add(access.actor().user_id, read);
         events.add(access.actor().user_id, {{"type", "unread"},
                                             {"thread_id", access.thread_id()},
