@@ -20,10 +20,10 @@ enum class AccessKind { read, write };
 
 /// Decides access to the patient named by the route's `{patient_id}`, then
 /// runs `work(access)` with the proof in the same transaction and commits.
-/// Every outcome is audited: a denial by authorize_patient (404 to the
-/// client), success with the change, and a failure after an allowed
-/// decision (bad input, say) as a "failed" event of its own, because the
-/// allowed event rolls back with the request's transaction.
+/// Every outcome is audited. authorize_patient audits a denial (404 to the
+/// client), and success commits its event with the change. A failure after
+/// an allowed decision (bad input, say) gets a "failed" event of its own,
+/// because the allowed event rolls back with the request's transaction.
 ///
 /// A read's event goes to the group-commit writer, and the connection keeps
 /// the response until the event is durable. A write's event commits with

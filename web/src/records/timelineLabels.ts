@@ -1,6 +1,6 @@
 import type { TimelineEntry } from '../api/timeline';
 
-/** What an entry is, in the words a patient would use. */
+/** Returns what an entry is, in the words a patient would use. */
 export function entryTitle(entry: TimelineEntry): string {
   switch (entry.kind) {
     case 'appointment':
@@ -21,7 +21,7 @@ const STATUS_LABELS: Record<string, string> = {
   issued: 'Issued',
 };
 
-/** The entry's state as shown beside it; an unknown state is shown as sent. */
+/** Returns the entry's state as shown beside it. An unknown state is returned as sent. */
 export function statusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
 }
